@@ -1,0 +1,5 @@
+import sys
+
+from handlerbench.cli import main
+
+sys.exit(main())

@@ -1,0 +1,186 @@
+"""One request through a WSGI or ASGI app, as a server runs it, and the timing loops.
+
+``WsgiDriver`` calls ``app(environ, start_response)``, iterates the returned
+iterable and closes it (closing is what fires Django's ``request_finished``).
+``AsgiDriver`` runs ``await app(scope, receive, send)`` in its own task with
+a fresh context on one persistent event loop, as uvicorn does per request.
+
+``request()`` runs one request and returns what the app answered, for
+checking; ``time(loops)`` runs ``loops`` requests back to back and returns
+the seconds they took. Timing refuses to run before a check has set
+``expected_status``, and fails if any timed response differs from it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from io import BytesIO
+from time import perf_counter
+from typing import Any
+
+from handlerbench.compat import create_task_in_fresh_context
+from handlerbench.errors import HandlerbenchError
+from handlerbench.requests import (
+    AsgiExchange,
+    RequestSpec,
+    Response,
+    StartResponse,
+    asgi_request_message,
+    asgi_scope,
+    wsgi_environ,
+)
+
+
+class Driver:
+    """What both drivers share: a name for messages and the status to expect."""
+
+    interface = ""
+
+    def __init__(self, app: Any, spec: RequestSpec, name: str) -> None:
+        self.app = app
+        self.spec = spec
+        self.name = name
+        self.expected_status: int | None = None
+
+    def request(self) -> Response:
+        raise NotImplementedError
+
+    def time(self, loops: int) -> float:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release what the driver holds (the ASGI event loop)."""
+
+    def _refuse_unchecked(self) -> None:
+        if self.expected_status is None:
+            raise RuntimeError(f"{self.name}: timing before a checked request")
+
+    def _refuse_bad(self, bad: int, loops: int) -> None:
+        if bad:
+            raise HandlerbenchError(
+                f"{self.name}: {bad} of {loops} timed requests did not answer "
+                f"{self.expected_status} as the checked request did; the timing is void"
+            )
+
+
+class WsgiDriver(Driver):
+    """Drive ``WSGIHandler.__call__(environ, start_response)`` or any WSGI callable."""
+
+    interface = "wsgi"
+
+    def __init__(self, app: Any, spec: RequestSpec, name: str) -> None:
+        super().__init__(app, spec, name)
+        self.environ = wsgi_environ(spec)
+
+    def request(self) -> Response:
+        environ = self.environ.copy()
+        environ["wsgi.input"] = BytesIO(self.spec.body)
+        start_response = StartResponse()
+        result = self.app(environ, start_response)
+        try:
+            body = b"".join([*start_response.written, *result])
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        code, _, reason = start_response.status.partition(" ")
+        return Response(int(code), reason, start_response.headers, body)
+
+    def time(self, loops: int) -> float:
+        self._refuse_unchecked()
+        app = self.app
+        template = self.environ
+        body = self.spec.body
+        expected = self.expected_status
+        bad = 0
+        start_response = StartResponse()
+        t0 = perf_counter()
+        for _ in range(loops):
+            environ = template.copy()
+            environ["wsgi.input"] = BytesIO(body)
+            result = app(environ, start_response)
+            try:
+                for _chunk in result:
+                    pass
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+            if int(start_response.status[:3]) != expected:
+                bad += 1
+        elapsed = perf_counter() - t0
+        self._refuse_bad(bad, loops)
+        return elapsed
+
+
+class AsgiDriver(Driver):
+    """Drive ``await ASGIHandler()(scope, receive, send)`` or any ASGI callable.
+
+    The driver owns one event loop for its life, so loop creation is never
+    part of a request's cost.
+    """
+
+    interface = "asgi"
+
+    def __init__(self, app: Any, spec: RequestSpec, name: str) -> None:
+        super().__init__(app, spec, name)
+        self.scope = asgi_scope(spec)
+        self.request_message = asgi_request_message(spec)
+        self.loop = asyncio.new_event_loop()
+
+    def _new_scope(self) -> dict:
+        scope = self.scope.copy()
+        scope["state"] = {}
+        return scope
+
+    def request(self) -> Response:
+        return self.loop.run_until_complete(self._request())
+
+    async def _request(self) -> Response:
+        exchange = AsgiExchange(self.request_message)
+        task = create_task_in_fresh_context(
+            self.loop, self.app(self._new_scope(), exchange.receive, exchange.send)
+        )
+        await task
+        if not exchange.status:
+            raise HandlerbenchError(f"{self.name}: the app returned without sending a response")
+        if not exchange.complete:
+            raise HandlerbenchError(
+                f"{self.name}: the app returned before its response was complete"
+            )
+        return Response(exchange.status, "", exchange.headers, b"".join(exchange.body))
+
+    def time(self, loops: int) -> float:
+        self._refuse_unchecked()
+        elapsed, bad = self.loop.run_until_complete(self._time(loops))
+        self._refuse_bad(bad, loops)
+        return elapsed
+
+    async def _time(self, loops: int) -> tuple[float, int]:
+        app = self.app
+        loop = self.loop
+        template = self.scope
+        request_message = self.request_message
+        expected = self.expected_status
+        bad = 0
+        t0 = perf_counter()
+        for _ in range(loops):
+            exchange = AsgiExchange(request_message)
+            scope = template.copy()
+            scope["state"] = {}
+            await create_task_in_fresh_context(loop, app(scope, exchange.receive, exchange.send))
+            if exchange.status != expected or not exchange.complete:
+                bad += 1
+        return perf_counter() - t0, bad
+
+    def close(self) -> None:
+        if not self.loop.is_closed():
+            self.loop.run_until_complete(self.loop.shutdown_asyncgens())
+            self.loop.run_until_complete(self.loop.shutdown_default_executor())
+            self.loop.close()
+
+
+DRIVERS: dict[str, type[Driver]] = {"wsgi": WsgiDriver, "asgi": AsgiDriver}
+
+
+def make_driver(interface: str, app: Any, spec: RequestSpec, name: str) -> Driver:
+    """The driver for ``interface`` ("wsgi" or "asgi") around ``app``."""
+    return DRIVERS[interface](app, spec, name)

@@ -1,0 +1,98 @@
+"""What gets timed: a built-in scenario or a user's ``--app``, as a checked driver.
+
+A ``Target`` carries the benchmark name and metadata, and builds its driver
+only when asked, so a pyperf worker builds just the one it times.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from handlerbench import app as builtin_app
+from handlerbench.check import check_app, check_django
+from handlerbench.compat import asgiref_version, distribution_version, django_version
+from handlerbench.drivers import DRIVERS, Driver, make_driver
+from handlerbench.errors import HandlerbenchError, UsageError
+from handlerbench.requests import RequestSpec
+from handlerbench.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Target:
+    """A named benchmark: its pyperf metadata and how to build its checked driver."""
+
+    name: str
+    metadata: dict[str, str]
+    build: Callable[[], Driver]
+
+
+def versions() -> dict[str, str]:
+    """Versions every benchmark records, so results from different environments stay apart."""
+    return {
+        "django_version": django_version(),
+        "asgiref_version": asgiref_version(),
+        "handlerbench_version": distribution_version("handlerbench"),
+    }
+
+
+def _checked(driver: Driver, check: Callable, *expected) -> Driver:
+    """Run the checked request; a driver that fails it is closed, never returned."""
+    try:
+        check(driver, *expected)
+    except BaseException:
+        driver.close()
+        raise
+    return driver
+
+
+def scenario_target(scenario: Scenario) -> Target:
+    """A built-in scenario: the built-in app, its handler, stack and view."""
+
+    def build() -> Driver:
+        handler = builtin_app.build_handler(scenario.handler, scenario.stack)
+        view = builtin_app.VIEWS[scenario.view]
+        driver = make_driver(scenario.handler, handler, RequestSpec(path=view.path), scenario.name)
+        return _checked(driver, check_django, view.status, view.body)
+
+    return Target(scenario.name, {**versions(), **scenario.metadata()}, build)
+
+
+def load_callable(spec: str) -> Callable:
+    """Import ``MODULE:CALLABLE``; a bad spec or a failing import is one clear line."""
+    module_name, sep, attribute = spec.partition(":")
+    if not sep or not module_name or not attribute:
+        raise UsageError(f"--app {spec!r} is not of the form MODULE:CALLABLE")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise HandlerbenchError(f"--app {spec}: cannot import {module_name}: {exc}") from exc
+    except Exception as exc:
+        raise HandlerbenchError(
+            f"--app {spec}: importing {module_name} raised {type(exc).__name__}: {exc}"
+        ) from exc
+    obj = module
+    for part in attribute.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            raise HandlerbenchError(f"--app {spec}: {module_name} has no {attribute}") from None
+    if not callable(obj):
+        raise HandlerbenchError(f"--app {spec}: {attribute} is not callable")
+    return obj
+
+
+def app_target(spec: str, interface: str, request: RequestSpec | None = None) -> Target:
+    """Any WSGI or ASGI callable, driven like Django's handlers; only the status is checked."""
+    if interface not in DRIVERS:
+        raise UsageError(f"unknown interface {interface!r} (choose from {', '.join(DRIVERS)})")
+    request = request or RequestSpec()
+    name = f"{interface}/app/{spec}"
+
+    def build() -> Driver:
+        driver = make_driver(interface, load_callable(spec), request, name)
+        return _checked(driver, check_app)
+
+    metadata = {**versions(), "handler": interface, "stack": "app", "view": "app", "app": spec}
+    return Target(name, metadata, build)
