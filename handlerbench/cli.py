@@ -9,8 +9,10 @@ they time exactly what the master checked.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from handlerbench import report, scenario
 from handlerbench.errors import HandlerbenchError, UsageError
@@ -28,20 +30,22 @@ Measure what Django's request handlers cost, in-process.
 commands:
   run [SCENARIO ...]   time scenarios with pyperf and print a table
                        (no scenario: the four without middleware)
+  transitions [SCENARIO ...]
+                       count and name every sync/async hop of one request
+                       (no scenario: every built-in scenario)
   list                 list handlers, stacks, views and scenario names
 
 `{PROG} COMMAND --help` describes each command's options.
 """
 
 
-def add_run_arguments(parser: argparse.ArgumentParser) -> None:
-    """handlerbench's own ``run`` options, added to pyperf's parser."""
-    group = parser.add_argument_group("handlerbench")
+def add_target_arguments(group: Any, default: str) -> None:
+    """What to measure: scenario names, or ``--app`` with its ``--interface``."""
     group.add_argument(
         "scenarios",
         nargs="*",
         metavar="SCENARIO",
-        help="scenario names, handler/stack/view (default: the four with stack 'none')",
+        help=f"scenario names, handler/stack/view (default: {default})",
     )
     group.add_argument(
         "--app",
@@ -53,6 +57,12 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("wsgi", "asgi"),
         help="the interface --app speaks",
     )
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """handlerbench's own ``run`` options, added to pyperf's parser."""
+    group = parser.add_argument_group("handlerbench")
+    add_target_arguments(group, "the four with stack 'none'")
     group.add_argument(
         "--format",
         choices=report.FORMATS,
@@ -68,7 +78,7 @@ def forward_run_arguments(cmd: list[str], args: argparse.Namespace) -> None:
     cmd.extend(args.scenarios)
 
 
-def targets_from_args(args: argparse.Namespace) -> list:
+def targets_from_args(args: argparse.Namespace, default: Sequence[scenario.Scenario]) -> list:
     from handlerbench.targets import app_target, scenario_target
 
     if args.app:
@@ -79,7 +89,7 @@ def targets_from_args(args: argparse.Namespace) -> list:
         return [app_target(args.app, args.interface)]
     if args.interface:
         raise UsageError("--interface applies only with --app")
-    names = args.scenarios or [s.name for s in scenario.default_scenarios()]
+    names = args.scenarios or [s.name for s in default]
     return [scenario_target(scenario.Scenario.parse(name)) for name in names]
 
 
@@ -97,7 +107,7 @@ def cmd_run(argv: Sequence[str]) -> int:
     )
     add_run_arguments(parser)
     args = runner.parse_args(list(argv))
-    targets = targets_from_args(args)
+    targets = targets_from_args(args, scenario.default_scenarios())
     try:
         benchmarks = bench_targets(runner, targets)
     except RuntimeError as exc:
@@ -107,6 +117,35 @@ def cmd_run(argv: Sequence[str]) -> int:
     if not args.worker and benchmarks:
         print()
         print(report.format_table(benchmarks, args.format))
+    return 0
+
+
+def cmd_transitions(argv: Sequence[str]) -> int:
+    from handlerbench.transitions import count_transitions, format_report
+
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG} transitions",
+        description=(
+            "Count every sync_to_async / async_to_sync hop one request makes, with what "
+            "each wrapped, the threads started and the executors created."
+        ),
+    )
+    add_target_arguments(parser, "every built-in scenario")
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=3,
+        metavar="N",
+        help="record N requests after a warm-up and check they agree (default: 3)",
+    )
+    parser.add_argument("--json", action="store_true", help="print a JSON list, one per scenario")
+    args = parser.parse_args(list(argv))
+    targets = targets_from_args(args, scenario.all_scenarios())
+    reports = [count_transitions(target, requests=args.requests) for target in targets]
+    if args.json:
+        print(json.dumps([report.to_dict() for report in reports], indent=2))
+    else:
+        print("\n\n".join(format_report(report) for report in reports))
     return 0
 
 
@@ -124,7 +163,7 @@ def cmd_list(argv: Sequence[str]) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "list": cmd_list}
+COMMANDS = {"run": cmd_run, "transitions": cmd_transitions, "list": cmd_list}
 
 
 def run_script(main_function: Callable[[], None]) -> None:

@@ -9,6 +9,7 @@ import contextvars
 import sys
 from collections.abc import Coroutine
 from importlib import metadata
+from types import FrameType
 from typing import Any
 
 # Python 3.11 added ``context=`` to ``loop.create_task``. On 3.10 a task
@@ -51,3 +52,15 @@ def asgiref_version() -> str:
     import asgiref
 
     return asgiref.__version__
+
+
+# Python 3.11 added ``co_qualname`` (``Class.method``); 3.10 has only ``co_name``,
+# so there the class comes from the frame's ``self``.
+def frame_qualname(frame: FrameType) -> str:
+    """``Class.method`` (or ``function``) of the code running in ``frame``."""
+    qualname = getattr(frame.f_code, "co_qualname", None)
+    if qualname:
+        return qualname
+    owner = frame.f_locals.get("self")
+    name = frame.f_code.co_name
+    return f"{type(owner).__name__}.{name}" if owner is not None else name

@@ -7,19 +7,23 @@ from collections.abc import Sequence
 import pyperf
 
 FORMATS = ("text", "md")
-HEADER = ("scenario", "us/req", "ratio")
+HEADER = ("scenario", "us/req", "ratio", "s2a/req", "a2s/req", "threads/req")
+# Per-request counts the counting pass puts in each benchmark's metadata.
+COUNT_KEYS = ("sync_to_async", "async_to_sync", "threads_started")
 
 
-def _row(benchmark: pyperf.Benchmark, baseline: float) -> tuple[str, str, str]:
+def _row(benchmark: pyperf.Benchmark, baseline: float) -> tuple[str, ...]:
     mean = benchmark.mean()
     us = f"{mean * 1e6:,.1f}"
     if benchmark.get_nvalue() > 1:
         us += f" +- {benchmark.stdev() * 1e6:,.1f}"
-    return benchmark.get_name(), us, f"{mean / baseline:.2f}x"
+    metadata = benchmark.get_metadata()
+    counts = tuple(str(metadata.get(key, "-")) for key in COUNT_KEYS)
+    return (benchmark.get_name(), us, f"{mean / baseline:.2f}x", *counts)
 
 
-def rows(benchmarks: Sequence[pyperf.Benchmark]) -> list[tuple[str, str, str]]:
-    """Scenario, mean +- std dev in microseconds per request, ratio to the first row."""
+def rows(benchmarks: Sequence[pyperf.Benchmark]) -> list[tuple[str, ...]]:
+    """Scenario, mean +- std dev in us per request, ratio to the first row, hops per request."""
     if not benchmarks:
         return []
     baseline = benchmarks[0].mean()
@@ -30,7 +34,7 @@ def format_table(benchmarks: Sequence[pyperf.Benchmark], fmt: str = "text") -> s
     """The summary table in ``fmt`` ("text" or "md")."""
     body = rows(benchmarks)
     if fmt == "md":
-        lines = ["| " + " | ".join(HEADER) + " |", "| --- | ---: | ---: |"]
+        lines = ["| " + " | ".join(HEADER) + " |", "| --- |" + " ---: |" * (len(HEADER) - 1)]
         lines += ["| " + " | ".join(row) + " |" for row in body]
         return "\n".join(lines)
     widths = [max(len(row[i]) for row in [HEADER, *body]) for i in range(len(HEADER))]

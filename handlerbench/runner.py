@@ -1,9 +1,12 @@
-"""pyperf glue: check every target in the master, then time each in pyperf's workers.
+"""pyperf glue: check every target in the master, then count and time each in pyperf's workers.
 
 pyperf allows one ``Runner`` per process and re-runs the program in worker
 processes that each time one benchmark (``--worker-task``). So the master
 checks every target before any worker starts (a bad scenario fails at once,
-with one line), and a worker builds only the driver it times.
+with one line), and a worker builds only the driver it times. Each worker
+first runs the counting pass for its target (patches on, then off again) so
+the hop counts land in the benchmark's metadata; the timing pass after it
+refuses to run if any counting patch were still installed.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import pyperf
 from handlerbench.drivers import Driver
 from handlerbench.errors import HandlerbenchError
 from handlerbench.targets import Target
+from handlerbench.transitions import count_transitions, is_instrumented
 
 
 class LazyTimer:
@@ -25,6 +29,8 @@ class LazyTimer:
         self.driver: Driver | None = None
 
     def __call__(self, loops: int) -> float:
+        if is_instrumented():
+            raise RuntimeError(f"{self.target.name}: timing while counting patches are installed")
         if self.driver is None:
             self.driver = self.target.build()
         try:
@@ -53,10 +59,11 @@ def bench_targets(runner: pyperf.Runner, targets: Sequence[Target]) -> list[pype
     if not args.worker:
         check_targets(targets)
     benchmarks = []
-    for target in targets:
-        benchmark = runner.bench_time_func(
-            target.name, LazyTimer(target), metadata=dict(target.metadata)
-        )
+    for index, target in enumerate(targets):
+        metadata = dict(target.metadata)
+        if args.worker and index == args.worker_task:
+            metadata.update(count_transitions(target).metadata())
+        benchmark = runner.bench_time_func(target.name, LazyTimer(target), metadata=metadata)
         if benchmark is not None:
             benchmarks.append(benchmark)
     return benchmarks

@@ -1,5 +1,6 @@
 """The command line: one-line errors with the right exit status, and real pyperf runs."""
 
+import json
 from argparse import Namespace
 
 import pyperf
@@ -77,9 +78,15 @@ def test_run_times_scenarios_in_workers_and_writes_pyperf_json(tmp_path):
     assert result.returncode == 0, result.stderr
     names = pyperf.BenchmarkSuite.load(str(output)).get_benchmark_names()
     assert names == ["wsgi/none/sync", "asgi/none/async"]
-    table = result.stdout.split("\n\n")[-1]
-    assert table.splitlines()[0].split() == ["scenario", "us/req", "ratio"]
-    assert "wsgi/none/sync" in table and "1.00x" in table and "asgi/none/async" in table
+    table = result.stdout.split("\n\n")[-1].splitlines()
+    assert table[0].split() == ["scenario", "us/req", "ratio", "s2a/req", "a2s/req", "threads/req"]
+    wsgi, asgi = (line.split() for line in table[2:])
+    assert (wsgi[0], wsgi[2], wsgi[3:5]) == ("wsgi/none/sync", "1.00x", ["0", "0"])
+    # request_started's receivers and response.close hop; the async view does not.
+    assert (asgi[0], asgi[3:5]) == ("asgi/none/async", ["2", "0"])
+    # The counts were taken in the worker that timed: its metadata carries them.
+    metadata = pyperf.BenchmarkSuite.load(str(output)).get_benchmark("asgi/none/async")
+    assert metadata.get_metadata()["sync_to_async"] == 2
 
 
 def test_run_forwards_app_options_to_the_workers(tmp_path):
@@ -102,6 +109,40 @@ def test_run_forwards_app_options_to_the_workers(tmp_path):
     assert benchmark.get_name() == "asgi/app/handlerbench.app.null:asgi"
     assert benchmark.get_metadata()["app"] == "handlerbench.app.null:asgi"
     assert "| asgi/app/handlerbench.app.null:asgi |" in result.stdout
+
+
+def test_transitions_json_has_the_documented_keys():
+    result = handlerbench("transitions", "wsgi/none/async", "asgi/none/sync", "--json")
+    assert result.returncode == 0, result.stderr
+    reports = json.loads(result.stdout)
+    assert [r["scenario"] for r in reports] == ["wsgi/none/async", "asgi/none/sync"]
+    for report in reports:
+        for key in ("sync_to_async", "async_to_sync", "threads_started", "executors_created"):
+            assert isinstance(report[key], int)
+        for hop in report["hops"]:
+            assert {"direction", "name", "thread_sensitive"} <= set(hop)
+    assert [(h["direction"], h["name"]) for h in reports[0]["hops"]] == [
+        ("async_to_sync", "hello_async")
+    ]
+
+
+def test_transitions_text_lists_hops_by_name():
+    result = handlerbench("transitions", "asgi/default/sync")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("asgi/default/sync: 16 sync_to_async, 0 async_to_sync")
+    assert "SessionMiddleware.process_request" in result.stdout
+    assert "per request, in order:" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("argv", "text"),
+    [
+        (["transitions", "asgi/none/x"], "unknown view 'x'"),
+        (["transitions", "--requests", "0", "asgi/none/sync"], "--requests must be at least 1"),
+    ],
+)
+def test_transitions_bad_input(argv, text):
+    assert_one_line_error(handlerbench(*argv), 2, text)
 
 
 def test_forwarded_arguments():

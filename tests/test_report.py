@@ -3,35 +3,40 @@ import pyperf
 from handlerbench.report import format_table, rows
 
 
-def benchmark(name, values):
-    run = pyperf.Run(values, metadata={"name": name, "unit": "second", "loops": 1})
-    return pyperf.Benchmark([run])
+def benchmark(name, values, **counts):
+    metadata = {"name": name, "unit": "second", "loops": 1, **counts}
+    return pyperf.Benchmark([pyperf.Run(values, metadata=metadata)])
 
 
-def test_rows_give_microseconds_and_ratio_to_the_first():
+def test_rows_give_microseconds_ratio_and_counts():
+    counts = {"sync_to_async": 3, "async_to_sync": 0, "threads_started": 2}
     table = rows(
-        [benchmark("wsgi/none/sync", [40e-6, 60e-6]), benchmark("asgi/none/sync", [500e-6])]
+        [
+            benchmark("wsgi/none/sync", [40e-6, 60e-6]),
+            benchmark("asgi/none/sync", [500e-6], **counts),
+        ]
     )
     assert table == [
-        ("wsgi/none/sync", "50.0 +- 14.1", "1.00x"),
-        ("asgi/none/sync", "500.0", "10.00x"),
+        ("wsgi/none/sync", "50.0 +- 14.1", "1.00x", "-", "-", "-"),
+        ("asgi/none/sync", "500.0", "10.00x", "3", "0", "2"),
     ]
 
 
 def test_text_table_is_aligned():
     text = format_table([benchmark("a/b/c", [1e-6, 1e-6]), benchmark("long/name/here", [2e-6])])
     lines = text.splitlines()
-    assert lines[0].split() == ["scenario", "us/req", "ratio"]
+    assert lines[0].split() == ["scenario", "us/req", "ratio", "s2a/req", "a2s/req", "threads/req"]
     assert set(lines[1]) <= {"-", " "}
     assert len({len(line) for line in lines}) == 1
 
 
 def test_markdown_table():
-    text = format_table([benchmark("asgi/none/sync", [1e-3, 1e-3])], "md")
+    counts = {"sync_to_async": 16, "async_to_sync": 1, "threads_started": 2}
+    text = format_table([benchmark("asgi/none/sync", [1e-3, 1e-3], **counts)], "md")
     assert text.splitlines() == [
-        "| scenario | us/req | ratio |",
-        "| --- | ---: | ---: |",
-        "| asgi/none/sync | 1,000.0 +- 0.0 | 1.00x |",
+        "| scenario | us/req | ratio | s2a/req | a2s/req | threads/req |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| asgi/none/sync | 1,000.0 +- 0.0 | 1.00x | 16 | 1 | 2 |",
     ]
 
 
