@@ -8,6 +8,8 @@ from handlerbench.drivers import AsgiDriver, WsgiDriver
 from handlerbench.errors import HandlerbenchError, UsageError
 from handlerbench.requests import RequestSpec
 from handlerbench.scenario import Scenario
+from handlerbench.targets import app_target, scenario_target
+from handlerbench.transitions import count_transitions
 
 __all__ = [
     "AsgiDriver",
@@ -16,4 +18,7 @@ __all__ = [
     "Scenario",
     "UsageError",
     "WsgiDriver",
+    "app_target",
+    "count_transitions",
+    "scenario_target",
 ]

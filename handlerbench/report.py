@@ -14,9 +14,11 @@ COUNT_KEYS = ("sync_to_async", "async_to_sync", "threads_started")
 
 def _row(benchmark: pyperf.Benchmark, baseline: float) -> tuple[str, ...]:
     mean = benchmark.mean()
-    us = f"{mean * 1e6:,.1f}"
+    # Sub-10 us figures (the harness floor) need the second decimal.
+    digits = 2 if mean < 10e-6 else 1
+    us = f"{mean * 1e6:,.{digits}f}"
     if benchmark.get_nvalue() > 1:
-        us += f" +- {benchmark.stdev() * 1e6:,.1f}"
+        us += f" +- {benchmark.stdev() * 1e6:,.{digits}f}"
     metadata = benchmark.get_metadata()
     counts = tuple(str(metadata.get(key, "-")) for key in COUNT_KEYS)
     return (benchmark.get_name(), us, f"{mean / baseline:.2f}x", *counts)

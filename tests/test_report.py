@@ -22,6 +22,10 @@ def test_rows_give_microseconds_ratio_and_counts():
     ]
 
 
+def test_sub_10_us_figures_keep_two_decimals():
+    assert rows([benchmark("wsgi/app/null", [0.53e-6, 0.55e-6])])[0][1] == "0.54 +- 0.01"
+
+
 def test_text_table_is_aligned():
     text = format_table([benchmark("a/b/c", [1e-6, 1e-6]), benchmark("long/name/here", [2e-6])])
     lines = text.splitlines()
