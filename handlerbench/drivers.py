@@ -164,6 +164,7 @@ class AsgiDriver(Driver):
         t0 = perf_counter()
         for _ in range(loops):
             exchange = AsgiExchange(request_message)
+            # _new_scope(), inlined: this loop is the harness floor users see.
             scope = template.copy()
             scope["state"] = {}
             await create_task_in_fresh_context(loop, app(scope, exchange.receive, exchange.send))
