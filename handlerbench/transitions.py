@@ -62,6 +62,7 @@ class RequestRecord:
     """Everything one request did: hops in order, threads started, executors created."""
 
     hops: list[Hop] = field(default_factory=list)
+    # Thread names as ``_unnumbered`` gives them, so requests compare equal.
     threads: list[str] = field(default_factory=list)
     executors: list[str] = field(default_factory=list)
 
@@ -69,7 +70,7 @@ class RequestRecord:
         """What must agree between requests: thread numbers aside, the same record."""
         return (
             [(h.direction, h.name, h.thread_sensitive, h.executor) for h in self.hops],
-            [_unnumbered(name) for name in self.threads],
+            self.threads,
             self.executors,
         )
 
@@ -119,7 +120,7 @@ class TransitionReport:
             "threads_started": self.threads_started,
             "executors_created": self.executors_created,
             "hops": [asdict(hop) for hop in self.hops],
-            "threads": [_unnumbered(name) for name in self.record.threads],
+            "threads": list(self.record.threads),
             "executors": list(self.record.executors),
             "adapted_at_load": [asdict(a) for a in self.adaptations],
         }
@@ -297,7 +298,7 @@ class Recorder:
 
     def thread_started(self, thread: threading.Thread) -> None:
         if self.current is not None:
-            self.current.threads.append(thread.name)
+            self.current.threads.append(_unnumbered(thread.name))
 
     def executor_created(self, creator: str) -> None:
         if self.current is not None:
@@ -510,8 +511,7 @@ def format_report(report: TransitionReport) -> str:
                 f"{sensitive:<16}  {hop.executor}"
             )
     if report.record.threads:
-        threads = ", ".join(_unnumbered(name) for name in report.record.threads)
-        lines.append(f"  threads started: {threads}")
+        lines.append(f"  threads started: {', '.join(report.record.threads)}")
     if report.record.executors:
         lines.append(f"  executors created by: {', '.join(report.record.executors)}")
     return "\n".join(lines)
