@@ -63,7 +63,15 @@ def bench_targets(runner: pyperf.Runner, targets: Sequence[Target]) -> list[pype
         metadata = dict(target.metadata)
         if args.worker and index == args.worker_task:
             metadata.update(count_transitions(target).metadata())
-        benchmark = runner.bench_time_func(target.name, LazyTimer(target), metadata=metadata)
+        try:
+            benchmark = runner.bench_time_func(target.name, LazyTimer(target), metadata=metadata)
+        except RuntimeError as exc:
+            if "failed with exit code" not in str(exc):
+                raise
+            # pyperf's master saying a worker died; the worker printed why.
+            raise HandlerbenchError(
+                f"{target.name}: a pyperf worker failed ({exc}); its error is above"
+            ) from None
         if benchmark is not None:
             benchmarks.append(benchmark)
     return benchmarks

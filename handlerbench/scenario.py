@@ -6,17 +6,20 @@ in every report, so parsing and printing must round-trip exactly.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from handlerbench.app import endpoints, stacks
 from handlerbench.errors import UsageError
 
 HANDLERS: tuple[str, ...] = ("wsgi", "asgi")
 
-# Stacks and views of the built-in app. The middleware lists and view URLs
-# live in handlerbench.app; these are only the names, so that parsing a
-# scenario never imports Django.
-STACKS: tuple[str, ...] = ("none", "default")
-VIEWS: tuple[str, ...] = ("sync", "async")
+# Stacks and views of the built-in app, by name: their middleware lists and
+# requests live in handlerbench.app.stacks and .endpoints, which import no
+# Django, so parsing a scenario stays cheap.
+STACKS: tuple[str, ...] = stacks.STACK_NAMES
+VIEWS: tuple[str, ...] = tuple(endpoints.VIEWS)
+ALL = "all"
 
 
 @dataclass(frozen=True)
@@ -61,11 +64,45 @@ class Scenario:
         return {"handler": self.handler, "stack": self.stack, "view": self.view}
 
 
+def _axis(axis: str, values: Sequence[str], choices: Sequence[str], extra: Sequence[str] = ()):
+    for value in values:
+        if value not in choices and value not in extra:
+            raise UsageError(
+                f"unknown {axis} {value!r} (choose from {', '.join([*choices, *extra])})"
+            )
+
+
+def matrix(
+    handlers: Sequence[str] = HANDLERS,
+    stack_names: Sequence[str] = ("none",),
+    views: Sequence[str] = ("sync", "async"),
+) -> list[Scenario]:
+    """Every combination of the axes, ordered by stack, then handler, then view.
+
+    ``each`` as a stack means one stack per default middleware, and ``all``
+    as a view every view.
+    """
+    _axis("handler", handlers, HANDLERS)
+    _axis("stack", stack_names, STACKS, (stacks.EACH,))
+    _axis("view", views, VIEWS, (ALL,))
+    if ALL in views:
+        views = VIEWS
+    return [
+        Scenario(h, s, v) for s in stacks.expand(list(stack_names)) for h in handlers for v in views
+    ]
+
+
 def all_scenarios() -> list[Scenario]:
-    """Every built-in scenario, in the order reports print them."""
-    return [Scenario(h, s, v) for s in STACKS for h in HANDLERS for v in VIEWS]
+    """Every built-in scenario but the custom stacks, in the order reports print them."""
+    named = [s for s in STACKS if not s.startswith(stacks.CUSTOM)]
+    return matrix(HANDLERS, named, VIEWS)
 
 
 def default_scenarios() -> list[Scenario]:
-    """What ``run`` times when given no scenario: the four without middleware."""
-    return [Scenario(h, "none", v) for h in HANDLERS for v in VIEWS]
+    """What ``run`` times when given no scenario: hello world without middleware."""
+    return matrix()
+
+
+def transition_scenarios() -> list[Scenario]:
+    """What ``transitions`` counts when given no scenario: hello world, with and without the fix."""
+    return matrix(HANDLERS, ("none", "default", "default" + stacks.FIXED))

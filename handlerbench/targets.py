@@ -7,10 +7,12 @@ only when asked, so a pyperf worker builds just the one it times.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from handlerbench import app as builtin_app
+from handlerbench.app import database, endpoints, stacks
+from handlerbench.app.endpoints import ViewOptions
 from handlerbench.check import check_app, check_django
 from handlerbench.compat import asgiref_version, distribution_version, django_version
 from handlerbench.drivers import DRIVERS, Driver, make_driver
@@ -47,16 +49,37 @@ def _checked(driver: Driver, check: Callable, *expected) -> Driver:
     return driver
 
 
-def scenario_target(scenario: Scenario) -> Target:
-    """A built-in scenario: the built-in app, its handler, stack and view."""
+def scenario_target(
+    scenario: Scenario,
+    options: ViewOptions | None = None,
+    middleware: Sequence[str] = (),
+) -> Target:
+    """A built-in scenario: the built-in app, its handler, stack and view.
+
+    ``options`` tune the parameterised views; ``middleware`` is the list the
+    ``custom`` stacks run (``--middleware``).
+    """
+    stack = stacks.resolve(scenario.stack, tuple(middleware))
+    endpoint = endpoints.endpoint(scenario.view, options)
 
     def build() -> Driver:
-        handler = builtin_app.build_handler(scenario.handler, scenario.stack)
-        view = builtin_app.VIEWS[scenario.view]
-        driver = make_driver(scenario.handler, handler, RequestSpec(path=view.path), scenario.name)
-        return _checked(driver, check_django, view.status, view.body)
+        if endpoint.uses_db:
+            database.prepare()
+        try:
+            handler = builtin_app.build_handler(scenario.handler, stack)
+        except HandlerbenchError:
+            raise
+        except Exception as exc:
+            raise HandlerbenchError(
+                f"{scenario.name}: building the handler raised {type(exc).__name__}: {exc}"
+            ) from exc
+        driver = make_driver(scenario.handler, handler, endpoint.request, scenario.name)
+        return _checked(driver, check_django, endpoint.status, endpoint.body)
 
-    return Target(scenario.name, {**versions(), **scenario.metadata()}, build)
+    metadata = {**versions(), **scenario.metadata(), **endpoint.parameters}
+    if stack.middleware:
+        metadata["middleware"] = ",".join(stack.middleware)
+    return Target(scenario.name, metadata, build)
 
 
 def load_callable(spec: str) -> Callable:

@@ -19,6 +19,15 @@ async def asgi_no_response(scope, receive, send):
     await receive()
 
 
+def wsgi_fails_in_workers(environ, start_response):
+    """Answers the master's checked request, and a 500 in pyperf's workers."""
+    import sys
+
+    status = "500 Internal Server Error" if "--worker" in sys.argv else "200 OK"
+    start_response(status, [("Content-Type", "text/plain")])
+    return [b"ok"]
+
+
 def wsgi_raises(environ, start_response):
     raise ValueError("broken app")
 

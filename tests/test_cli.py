@@ -6,7 +6,9 @@ from argparse import Namespace
 import pyperf
 import pytest
 
-from handlerbench.cli import forward_run_arguments
+from handlerbench.app.stacks import EACH_STACKS
+from handlerbench.cli import FORWARDED, forward_run_arguments
+from handlerbench.scenario import STACKS, VIEWS
 from tests.helpers import handlerbench
 
 
@@ -19,11 +21,15 @@ def assert_one_line_error(result, status, text):
     assert text in lines[0]
 
 
-def test_list_names_every_axis_and_scenario():
+def test_list_names_every_axis():
     result = handlerbench("list")
     assert result.returncode == 0
     assert "handlers: wsgi asgi" in result.stdout
-    assert "  asgi/default/sync" in result.stdout
+    for name in (*STACKS, *VIEWS):
+        assert f"\n  {name} " in result.stdout
+    assert "each:AuthenticationMiddleware     SessionMiddleware, AuthenticationMiddleware" in (
+        result.stdout
+    )
 
 
 def test_no_command_prints_usage_and_fails():
@@ -54,6 +60,20 @@ def test_run_help_shows_pyperf_and_handlerbench_options():
         (["run", "--interface", "wsgi"], 2, "--interface applies only with --app"),
         (["run", "--app", "x:y", "--interface", "wsgi", "wsgi/none/sync"], 2, "not both"),
         (["run", "wsgi/none/sync", "wsgi/none/sync"], 1, "scenario given twice"),
+        (["run", "--stack", "each", "asgi/none/sync"], 2, "either scenario names or --stack"),
+        (["run", "--stack", "huge"], 2, "unknown stack 'huge'"),
+        (["run", "--view", "sync,,async"], 2, "argument --view: 'sync,,async' has an empty name"),
+        (["run", "--stack", "custom"], 2, "stack 'custom' needs --middleware"),
+        (["run", "--middleware", "a.B", "--stack", "none"], 2, "--middleware applies only"),
+        (["run", "--delay", "soon"], 2, "argument --delay: invalid float value: 'soon'"),
+        (["run", "--delay", "-5"], 2, "--delay -5.0: must be 0 to 60000 ms"),
+        (["run", "--body-size", "3"], 2, "--body-size 3: must be"),
+        (["run", "--nonsense"], 2, "unrecognized arguments: --nonsense"),
+        (
+            ["run", "--middleware", "no.such.Middleware"],
+            1,
+            "middleware no.such.Middleware does not import",
+        ),
         (
             ["run", "--app", "tests.sample_apps:wsgi_not_found", "--interface", "wsgi"],
             1,
@@ -87,6 +107,25 @@ def test_run_times_scenarios_in_workers_and_writes_pyperf_json(tmp_path):
     # The counts were taken in the worker that timed: its metadata carries them.
     metadata = pyperf.BenchmarkSuite.load(str(output)).get_benchmark("asgi/none/async")
     assert metadata.get_metadata()["sync_to_async"] == 2
+
+
+def test_a_failing_worker_is_named_in_one_line_by_the_master():
+    result = handlerbench(
+        "run",
+        "--app",
+        "tests.sample_apps:wsgi_fails_in_workers",
+        "--interface",
+        "wsgi",
+        "--debug-single-value",
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    worker, master = result.stderr.strip().splitlines()
+    assert "answered 500 Internal Server Error, expected a 2xx status" in worker
+    assert master.startswith(
+        "handlerbench: error: wsgi/app/tests.sample_apps:wsgi_fails_in_workers: "
+        "a pyperf worker failed"
+    )
 
 
 def test_run_forwards_app_options_to_the_workers(tmp_path):
@@ -145,10 +184,82 @@ def test_transitions_bad_input(argv, text):
     assert_one_line_error(handlerbench(*argv), 2, text)
 
 
+def namespace(**given):
+    fields = dict.fromkeys(["app", "interface", *FORWARDED.values()])
+    return Namespace(**{**fields, "scenarios": [], **given})
+
+
 def test_forwarded_arguments():
     cmd = ["python"]
-    forward_run_arguments(cmd, Namespace(app=None, interface=None, scenarios=["asgi/none/sync"]))
+    forward_run_arguments(cmd, namespace(scenarios=["asgi/none/sync"]))
     assert cmd == ["python", "asgi/none/sync"]
     cmd = []
-    forward_run_arguments(cmd, Namespace(app="m:a", interface="wsgi", scenarios=[]))
+    forward_run_arguments(cmd, namespace(app="m:a", interface="wsgi"))
     assert cmd == ["--app", "m:a", "--interface", "wsgi"]
+    cmd = []
+    forward_run_arguments(
+        cmd,
+        namespace(
+            stack=["each", "custom"], view=["async-io"], middleware=["a.B", "c.D"], delay=2.0
+        ),
+    )
+    assert cmd == [
+        "--stack",
+        "each,custom",
+        "--view",
+        "async-io",
+        "--middleware",
+        "a.B,c.D",
+        "--delay",
+        "2.0",
+    ]
+
+
+def test_run_with_axes_forwards_them_and_the_view_options_to_workers(tmp_path):
+    output = tmp_path / "each.json"
+    result = handlerbench(
+        "run",
+        "--stack",
+        "each",
+        "--handler",
+        "asgi",
+        "--view",
+        "sync-io",
+        "--delay",
+        "0.25",
+        "--debug-single-value",
+        "-o",
+        str(output),
+    )
+    assert result.returncode == 0, result.stderr
+    benchmarks = pyperf.BenchmarkSuite.load(str(output)).get_benchmarks()
+    assert [b.get_name() for b in benchmarks] == [f"asgi/{s}/sync-io" for s in EACH_STACKS]
+    # Only a worker that got --delay 0.25 records it (and passed the check with it).
+    assert {b.get_metadata()["delay_ms"] for b in benchmarks} == {0.25}
+    rows = result.stdout.split("\n\n")[-1].splitlines()[2:]
+    assert [row.split()[0] for row in rows] == [b.get_name() for b in benchmarks]
+    # One more hop per sync hook of the middleware, over asgi/none's three.
+    assert [int(row.split()[-3]) for row in rows] == [5, 5, 5, 6, 6, 7, 4]
+
+
+def test_run_with_custom_middleware(tmp_path):
+    output = tmp_path / "custom.json"
+    result = handlerbench(
+        "run",
+        "--middleware",
+        "django.middleware.gzip.GZipMiddleware",
+        "--stack",
+        "custom,custom-fixed",
+        "--handler",
+        "asgi",
+        "--view",
+        "json",
+        "--debug-single-value",
+        "-o",
+        str(output),
+    )
+    assert result.returncode == 0, result.stderr
+    suite = pyperf.BenchmarkSuite.load(str(output))
+    assert suite.get_benchmark_names() == ["asgi/custom/json", "asgi/custom-fixed/json"]
+    metadata = suite.get_benchmark("asgi/custom/json").get_metadata()
+    assert metadata["middleware"] == "django.middleware.gzip.GZipMiddleware"

@@ -2,6 +2,7 @@ import re
 
 import pytest
 
+from handlerbench.app.stacks import EACH_STACKS
 from handlerbench.errors import UsageError
 from handlerbench.scenario import (
     HANDLERS,
@@ -10,6 +11,8 @@ from handlerbench.scenario import (
     Scenario,
     all_scenarios,
     default_scenarios,
+    matrix,
+    transition_scenarios,
 )
 
 
@@ -25,9 +28,43 @@ def test_parse_gives_the_axes():
     assert scenario.metadata() == {"handler": "asgi", "stack": "default", "view": "sync"}
 
 
-def test_all_scenarios_cover_every_axis_once():
+def test_all_scenarios_cover_every_axis_once_but_custom():
     names = [s.name for s in all_scenarios()]
-    assert len(names) == len(set(names)) == len(HANDLERS) * len(STACKS) * len(VIEWS)
+    named = [s for s in STACKS if not s.startswith("custom")]
+    assert len(names) == len(set(names)) == len(HANDLERS) * len(named) * len(VIEWS)
+
+
+def test_matrix_orders_by_stack_then_handler_then_view():
+    assert [s.name for s in matrix(HANDLERS, ["default-fixed"], ["sync", "async-io"])] == [
+        "wsgi/default-fixed/sync",
+        "wsgi/default-fixed/async-io",
+        "asgi/default-fixed/sync",
+        "asgi/default-fixed/async-io",
+    ]
+
+
+def test_matrix_expands_each_and_all():
+    each = matrix(["asgi"], ["each"], ["sync"])
+    assert [s.stack for s in each] == list(EACH_STACKS)
+    assert [s.view for s in matrix(["wsgi"], ["none"], ["all"])] == list(VIEWS)
+
+
+@pytest.mark.parametrize(
+    ("axes", "message"),
+    [
+        ((["http"], ["none"], ["sync"]), "unknown handler 'http'"),
+        ((HANDLERS, ["huge"], ["sync"]), "unknown stack 'huge'"),
+        ((HANDLERS, ["none"], ["slow"]), "unknown view 'slow' (choose from sync, async"),
+    ],
+)
+def test_matrix_refuses_unknown_axes(axes, message):
+    with pytest.raises(UsageError, match=re.escape(message)):
+        matrix(*axes)
+
+
+def test_transitions_default_is_hello_world_with_and_without_the_fix():
+    stacks = {s.stack for s in transition_scenarios()}
+    assert stacks == {"none", "default", "default-fixed"}
 
 
 def test_default_set_is_the_four_without_middleware():

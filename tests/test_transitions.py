@@ -10,7 +10,7 @@ from asgiref.sync import AsyncToSync, SyncToAsync
 from django.core.handlers.base import BaseHandler
 
 from handlerbench.runner import LazyTimer
-from handlerbench.scenario import Scenario, all_scenarios
+from handlerbench.scenario import HANDLERS, Scenario, matrix
 from handlerbench.targets import app_target, scenario_target
 from handlerbench.transitions import (
     Recorder,
@@ -64,15 +64,97 @@ EXPECTED_HOPS = {
         ("sync_to_async", n)
         for n in [REQUEST_STARTED, *DEFAULT_BEFORE_VIEW, *DEFAULT_AFTER_VIEW, "HttpResponse.close"]
     ],
+    # The #37177 fix: the sync block is entered once (the top wrapper, named
+    # after the outermost middleware) and left once, into the async handler.
+    "wsgi/default-fixed/sync": [],
+    "wsgi/default-fixed/async": [("async_to_sync", "hello_async")],
+    "asgi/default-fixed/sync": [
+        ("sync_to_async", REQUEST_STARTED),
+        ("sync_to_async", "SecurityMiddleware.__call__"),
+        ("async_to_sync", "ASGIHandler._get_response_async"),
+        ("sync_to_async", "CsrfViewMiddleware.process_view"),
+        ("sync_to_async", "hello_sync"),
+        ("sync_to_async", "HttpResponse.close"),
+    ],
+    "asgi/default-fixed/async": [
+        ("sync_to_async", REQUEST_STARTED),
+        ("sync_to_async", "SecurityMiddleware.__call__"),
+        ("async_to_sync", "ASGIHandler._get_response_async"),
+        ("sync_to_async", "CsrfViewMiddleware.process_view"),
+        ("sync_to_async", "HttpResponse.close"),
+    ],
+    "wsgi/sync-only/sync": [],
+    "wsgi/sync-only/async": [("async_to_sync", "hello_async")],
+    "asgi/sync-only/sync": [
+        ("sync_to_async", REQUEST_STARTED),
+        ("sync_to_async", "SyncPassThrough.__call__"),
+        ("async_to_sync", "ASGIHandler._get_response_async"),
+        ("sync_to_async", "hello_sync"),
+        ("sync_to_async", "HttpResponse.close"),
+    ],
+    "asgi/sync-only/async": [
+        ("sync_to_async", REQUEST_STARTED),
+        ("sync_to_async", "SyncPassThrough.__call__"),
+        ("async_to_sync", "ASGIHandler._get_response_async"),
+        ("sync_to_async", "HttpResponse.close"),
+    ],
+    # Native async middleware: no hop of their own under ASGI; under WSGI the
+    # async chain is entered once and the sync handler inside it once.
+    "wsgi/async-native/sync": [
+        ("async_to_sync", "AsyncPassThrough.__call__"),
+        ("sync_to_async", "WSGIHandler._get_response"),
+    ],
+    "wsgi/async-native/async": [
+        ("async_to_sync", "AsyncPassThrough.__call__"),
+        ("sync_to_async", "WSGIHandler._get_response"),
+        ("async_to_sync", "hello_async"),
+    ],
+    "asgi/async-native/sync": [
+        ("sync_to_async", n) for n in [REQUEST_STARTED, "hello_sync", "HttpResponse.close"]
+    ],
+    "asgi/async-native/async": [
+        ("sync_to_async", n) for n in [REQUEST_STARTED, "HttpResponse.close"]
+    ],
 }
+HELLO_STACKS = ["none", "default", "default-fixed", "sync-only", "async-native"]
 
 
 def report_for(name, **kwargs):
     return count_transitions(scenario_target(Scenario.parse(name)), **kwargs)
 
 
-def test_every_built_in_scenario_has_an_expectation():
-    assert set(EXPECTED_HOPS) == {s.name for s in all_scenarios()}
+def test_every_hello_world_scenario_of_a_named_stack_has_an_expectation():
+    assert set(EXPECTED_HOPS) == {s.name for s in matrix(HANDLERS, HELLO_STACKS)}
+
+
+def test_the_fix_saves_ten_hops_on_a_sync_view_and_changes_nothing_after():
+    """#37177: 16 hops become 6; a default handler built afterwards still makes 16."""
+    default = report_for("asgi/default/sync")
+    fixed = report_for("asgi/default-fixed/sync")
+    again = report_for("asgi/default/sync")
+    assert (default.sync_to_async, default.async_to_sync) == (16, 0)
+    assert (fixed.sync_to_async, fixed.async_to_sync) == (5, 1)
+    assert again.to_dict()["hops"] == default.to_dict()["hops"]
+    assert [a.name for a in again.adaptations] == [a.name for a in default.adaptations]
+
+
+@pytest.mark.parametrize(
+    ("stack", "hops"),
+    [
+        ("each:SecurityMiddleware", 2),
+        ("each:SessionMiddleware", 2),
+        ("each:CommonMiddleware", 2),
+        ("each:CsrfViewMiddleware", 3),
+        ("each:AuthenticationMiddleware", 3),
+        ("each:MessageMiddleware", 4),
+        ("each:XFrameOptionsMiddleware", 1),
+    ],
+)
+def test_each_default_middleware_alone_adds_one_hop_per_sync_hook(stack, hops):
+    # asgi/none/sync makes 3; Authentication and Message bring SessionMiddleware's 2.
+    report = report_for(f"asgi/{stack}/sync")
+    assert report.sync_to_async == 3 + hops
+    assert report.async_to_sync == 0
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_HOPS))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 from handlerbench.errors import HandlerbenchError
 
 ROOT_URLCONF = "handlerbench.app.urls"
@@ -15,20 +17,28 @@ SETTINGS = {
     "SECRET_KEY": "handlerbench-built-in-app-not-a-secret",
     "ROOT_URLCONF": ROOT_URLCONF,
     "MIDDLEWARE": [],
-    # What the default middleware stack needs: sessions, auth and messages.
+    # What the default middleware stack needs (sessions, auth, messages),
+    # and the built-in app itself: the db views' model and the template.
     "INSTALLED_APPS": [
         "django.contrib.contenttypes",
         "django.contrib.auth",
         "django.contrib.sessions",
         "django.contrib.messages",
+        "handlerbench.app",
     ],
-    "DATABASES": {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
     "USE_TZ": True,
+    # As `startproject` writes them.
     "TEMPLATES": [
         {
             "BACKEND": "django.template.backends.django.DjangoTemplates",
             "APP_DIRS": True,
-            "OPTIONS": {},
+            "OPTIONS": {
+                "context_processors": [
+                    "django.template.context_processors.request",
+                    "django.contrib.auth.context_processors.auth",
+                    "django.contrib.messages.context_processors.messages",
+                ],
+            },
         }
     ],
     "DEFAULT_AUTO_FIELD": "django.db.models.AutoField",
@@ -44,6 +54,8 @@ def configure() -> None:
     import django
     from django.conf import settings
 
+    from handlerbench.app.database import temporary_name
+
     if settings.configured:
         if not getattr(settings, "HANDLERBENCH_BUILT_IN_APP", False):
             raise HandlerbenchError(
@@ -51,5 +63,9 @@ def configure() -> None:
                 "the built-in app needs a process of its own"
             )
         return
-    settings.configure(**SETTINGS)
+    database = {"ENGINE": "django.db.backends.sqlite3", "NAME": temporary_name()}
+    settings.configure(**SETTINGS, DATABASES={"default": database})
+    # The stream-* views serve an iterator of the other mode on purpose (a
+    # sync one under ASGI, an async one under WSGI); Django warns each time.
+    warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume")
     django.setup()
