@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from handlerbench import report, scenario
 from handlerbench.app.endpoints import VIEWS as VIEW_KINDS
 from handlerbench.app.endpoints import ViewOptions
 from handlerbench.app.stacks import resolve
+from handlerbench.concurrency import DEFAULT_DEADLINE, DeadlineExceeded
+from handlerbench.drivers import LOOPS
 from handlerbench.errors import HandlerbenchError, UsageError
+from handlerbench.runner import add_observed_argument, forward_observations
 
 PROG = "handlerbench"
 # Workers re-run this, never sys.argv[0]: that is a Jupyter kernel in a
@@ -144,12 +148,59 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     """handlerbench's own ``run`` options, added to pyperf's parser."""
     group = parser.add_argument_group("handlerbench")
     add_target_arguments(group, "the four with stack 'none'")
+    add_load_arguments(group)
     group.add_argument(
         "--format",
         choices=report.FORMATS,
         default="text",
         help="the summary table as plain text (default) or Markdown",
     )
+
+
+def _concurrencies(text: str) -> list[int]:
+    try:
+        values = [int(value) for value in _names(text)]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a list of whole numbers") from None
+    if any(value < 1 for value in values):
+        raise argparse.ArgumentTypeError(f"{text!r}: a concurrency is at least 1")
+    if len(set(values)) != len(values):
+        raise argparse.ArgumentTypeError(f"{text!r} repeats a concurrency")
+    return values
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number of seconds: {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r}: must be more than 0 seconds")
+    return value
+
+
+def add_load_arguments(group: Any) -> None:
+    """How requests are sent: how many in flight, their deadline, the ASGI event loop."""
+    group.add_argument(
+        "--concurrency",
+        type=_concurrencies,
+        metavar="N[,N]",
+        help="requests in flight: ASGI tasks on one loop, WSGI a pool of N threads; "
+        "each N is its own benchmark, NAME@c=N (default: 1, sequential)",
+    )
+    group.add_argument(
+        "--deadline",
+        type=_seconds,
+        metavar="SECONDS",
+        help="fail a concurrent run when a request takes longer than this "
+        f"(default: {DEFAULT_DEADLINE:g})",
+    )
+    group.add_argument(
+        "--loop",
+        choices=LOOPS,
+        help="the ASGI event loop (uvloop, uvicorn's default, if installed) (default: asyncio)",
+    )
+    add_observed_argument(group)
 
 
 # Options a pyperf worker needs to time the same thing as its master.
@@ -161,26 +212,22 @@ FORWARDED = {
     "--delay": "delay",
     "--work": "work",
     "--body-size": "body_size",
+    "--concurrency": "concurrency",
+    "--deadline": "deadline",
+    "--loop": "loop",
 }
 
 
-def forward_view_arguments(cmd: list[str], args: argparse.Namespace) -> None:
-    """pyperf's ``add_cmdline_args`` for scripts that take only the view options."""
-    for flag in ("--delay", "--work", "--body-size"):
-        value = getattr(args, FORWARDED[flag])
-        if value is not None:
-            cmd.extend((flag, str(value)))
-
-
-def forward_run_arguments(cmd: list[str], args: argparse.Namespace) -> None:
+def forward_arguments(cmd: list[str], args: argparse.Namespace) -> None:
     """pyperf's ``add_cmdline_args``: what a worker needs to time the same thing."""
-    if args.app:
+    if getattr(args, "app", None):
         cmd.extend(("--app", args.app, "--interface", args.interface))
     for flag, attribute in FORWARDED.items():
-        value = getattr(args, attribute)
+        value = getattr(args, attribute, None)
         if value is not None:
-            cmd.extend((flag, ",".join(value) if isinstance(value, list) else str(value)))
-    cmd.extend(args.scenarios)
+            cmd.extend((flag, ",".join(map(str, value)) if isinstance(value, list) else str(value)))
+    forward_observations(cmd)
+    cmd.extend(getattr(args, "scenarios", None) or ())
 
 
 def targets_from_args(args: argparse.Namespace, default: Sequence[scenario.Scenario]) -> list:
@@ -189,11 +236,21 @@ def targets_from_args(args: argparse.Namespace, default: Sequence[scenario.Scena
 
     axes = [f"--{name}" for name in ("handler", "stack", "view") if getattr(args, name)]
     if args.app:
-        if args.scenarios or axes or args.middleware:
-            raise UsageError("give either --app or scenarios, not both")
+        built_in_only = ("--handler", "--stack", "--view", "--middleware", "--delay", "--work")
+        scenario_options = [
+            flag
+            for flag in (*built_in_only, "--body-size")
+            if getattr(args, FORWARDED[flag]) is not None
+        ]
+        if args.scenarios:
+            raise UsageError("give either --app or scenario names, not both")
+        if scenario_options:
+            raise UsageError(
+                f"{', '.join(scenario_options)} apply to the built-in app's scenarios, not --app"
+            )
         if not args.interface:
             raise UsageError("--app needs --interface wsgi or --interface asgi")
-        return [app_target(args.app, args.interface)]
+        return [app_target(args.app, args.interface, loop=getattr(args, "loop", None) or "asyncio")]
     if args.interface:
         raise UsageError("--interface applies only with --app")
     options = view_options(args)
@@ -211,7 +268,8 @@ def targets_from_args(args: argparse.Namespace, default: Sequence[scenario.Scena
         chosen = list(default)
     if middleware and not any(s.stack.startswith("custom") for s in chosen):
         raise UsageError("--middleware applies only to the stacks custom and custom-fixed")
-    return [scenario_target(s, options, middleware) for s in chosen]
+    loop = getattr(args, "loop", None) or "asyncio"
+    return [scenario_target(s, options, middleware, loop) for s in chosen]
 
 
 def cmd_run(argv: Sequence[str]) -> int:
@@ -219,7 +277,7 @@ def cmd_run(argv: Sequence[str]) -> int:
 
     from handlerbench.runner import bench_targets
 
-    runner = pyperf.Runner(program_args=WORKER_PROGRAM, add_cmdline_args=forward_run_arguments)
+    runner = pyperf.Runner(program_args=WORKER_PROGRAM, add_cmdline_args=forward_arguments)
     parser = one_line_errors(runner.argparser)
     parser.prog = f"{PROG} run"
     parser.description = (
@@ -229,10 +287,12 @@ def cmd_run(argv: Sequence[str]) -> int:
     add_run_arguments(parser)
     args = runner.parse_args(list(argv))
     targets = targets_from_args(args, scenario.default_scenarios())
-    benchmarks = bench_targets(runner, targets)
+    benchmarks = bench_targets(
+        runner, targets, args.concurrency or [1], args.deadline or DEFAULT_DEADLINE
+    )
     if not args.worker and benchmarks:
         print()
-        print(report.format_table(benchmarks, args.format))
+        print(report.summary(benchmarks, args.format))
     return 0
 
 
@@ -260,6 +320,10 @@ def cmd_transitions(argv: Sequence[str]) -> int:
     parser.add_argument("--json", action="store_true", help="print a JSON list, one per scenario")
     args = parser.parse_args(list(argv))
     targets = targets_from_args(args, scenario.transition_scenarios())
+    names = [target.name for target in targets]
+    duplicated = sorted({name for name in names if names.count(name) > 1})
+    if duplicated:
+        raise UsageError(f"scenario given twice: {', '.join(duplicated)}")
     reports = [count_transitions(target, requests=args.requests) for target in targets]
     if args.json:
         print(json.dumps([report.to_dict() for report in reports], indent=2))
@@ -294,13 +358,31 @@ def cmd_list(argv: Sequence[str]) -> int:
 COMMANDS = {"run": cmd_run, "transitions": cmd_transitions, "list": cmd_list}
 
 
-def bench_script(scenarios: Sequence[scenario.Scenario], description: str) -> None:
+def exit_with_error(prog: str, exc: HandlerbenchError) -> NoReturn:
+    """Print ``exc`` as one line and exit with its status.
+
+    After a missed deadline a thread may be stuck in a view for good, and a
+    normal exit would wait for it forever: exit at once instead.
+    """
+    print(f"{prog}: error: {exc}", file=sys.stderr)
+    if isinstance(exc, DeadlineExceeded):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(exc.exit_status)
+    sys.exit(exc.exit_status)
+
+
+def bench_script(
+    scenarios: Sequence[scenario.Scenario],
+    description: str,
+    default_concurrency: Sequence[int] = (1,),
+) -> None:
     """The main of a ``bench_*.py`` script: time ``scenarios`` as a plain pyperf program.
 
-    pyperf's options work and its workers re-run the script; the view options
-    (``--delay``, ``--work``, ``--body-size``) are forwarded to them. The
-    master prints the summary table at the end. A HandlerbenchError is one
-    line and an exit status.
+    pyperf's options work and its workers re-run the script; the view and
+    load options (``--delay``, ``--concurrency`` ...) are forwarded to them.
+    The master prints the summary table at the end. A HandlerbenchError is
+    one line and an exit status.
     """
     import pyperf
 
@@ -308,18 +390,23 @@ def bench_script(scenarios: Sequence[scenario.Scenario], description: str) -> No
     from handlerbench.targets import scenario_target
 
     try:
-        runner = pyperf.Runner(add_cmdline_args=forward_view_arguments)
+        runner = pyperf.Runner(add_cmdline_args=forward_arguments)
         runner.metadata["description"] = description
-        add_view_arguments(runner.argparser.add_argument_group("handlerbench"))
+        group = runner.argparser.add_argument_group("handlerbench")
+        add_view_arguments(group)
+        add_load_arguments(group)
         args = one_line_errors(runner.argparser).parse_args()
-        options = view_options(args)
-        benchmarks = bench_targets(runner, [scenario_target(s, options) for s in scenarios])
+        options, loop = view_options(args), args.loop or "asyncio"
+        targets = [scenario_target(s, options, loop=loop) for s in scenarios]
+        concurrencies = args.concurrency or default_concurrency
+        benchmarks = bench_targets(
+            runner, targets, concurrencies, args.deadline or DEFAULT_DEADLINE
+        )
     except HandlerbenchError as exc:
-        print(f"{sys.argv[0]}: error: {exc}", file=sys.stderr)
-        sys.exit(exc.exit_status)
+        exit_with_error(sys.argv[0], exc)
     if not args.worker and benchmarks:
         print()
-        print(report.format_table(benchmarks))
+        print(report.summary(benchmarks))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -334,5 +421,4 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise UsageError(f"unknown command {argv[0]!r} (choose from {', '.join(COMMANDS)})")
         return command(argv[1:])
     except HandlerbenchError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return exc.exit_status
+        exit_with_error(PROG, exc)

@@ -19,7 +19,7 @@ from time import perf_counter
 from typing import Any
 
 from handlerbench.compat import create_task_in_fresh_context
-from handlerbench.errors import HandlerbenchError
+from handlerbench.errors import HandlerbenchError, UsageError
 from handlerbench.requests import (
     AsgiExchange,
     RequestSpec,
@@ -29,6 +29,23 @@ from handlerbench.requests import (
     asgi_scope,
     wsgi_environ,
 )
+
+LOOPS: tuple[str, ...] = ("asyncio", "uvloop")
+
+
+def new_event_loop(kind: str = "asyncio") -> asyncio.AbstractEventLoop:
+    """A new event loop of ``kind``: asyncio's, or uvloop's (uvicorn's default) if installed."""
+    if kind == "asyncio":
+        return asyncio.new_event_loop()
+    if kind == "uvloop":
+        try:
+            import uvloop
+        except ImportError:
+            raise HandlerbenchError(
+                "--loop uvloop: uvloop is not installed (pip install 'handlerbench[uvloop]')"
+            ) from None
+        return uvloop.new_event_loop()
+    raise UsageError(f"unknown loop {kind!r} (choose from {', '.join(LOOPS)})")
 
 
 class Driver:
@@ -41,6 +58,9 @@ class Driver:
         self.spec = spec
         self.name = name
         self.expected_status: int | None = None
+        # Set when a request outlived its deadline: its thread may never end,
+        # so closing must not wait for threads.
+        self.stuck = False
 
     def request(self) -> Response:
         raise NotImplementedError
@@ -120,11 +140,11 @@ class AsgiDriver(Driver):
 
     interface = "asgi"
 
-    def __init__(self, app: Any, spec: RequestSpec, name: str) -> None:
+    def __init__(self, app: Any, spec: RequestSpec, name: str, loop: str = "asyncio") -> None:
         super().__init__(app, spec, name)
         self.scope = asgi_scope(spec)
         self.request_message = asgi_request_message(spec)
-        self.loop = asyncio.new_event_loop()
+        self.loop = new_event_loop(loop)
 
     def _new_scope(self) -> dict:
         scope = self.scope.copy()
@@ -175,13 +195,18 @@ class AsgiDriver(Driver):
     def close(self) -> None:
         if not self.loop.is_closed():
             self.loop.run_until_complete(self.loop.shutdown_asyncgens())
-            self.loop.run_until_complete(self.loop.shutdown_default_executor())
+            if not self.stuck:
+                self.loop.run_until_complete(self.loop.shutdown_default_executor())
             self.loop.close()
 
 
 DRIVERS: dict[str, type[Driver]] = {"wsgi": WsgiDriver, "asgi": AsgiDriver}
 
 
-def make_driver(interface: str, app: Any, spec: RequestSpec, name: str) -> Driver:
-    """The driver for ``interface`` ("wsgi" or "asgi") around ``app``."""
+def make_driver(
+    interface: str, app: Any, spec: RequestSpec, name: str, loop: str = "asyncio"
+) -> Driver:
+    """The driver for ``interface`` ("wsgi" or "asgi") around ``app``; ``loop`` is for ASGI."""
+    if interface == "asgi":
+        return AsgiDriver(app, spec, name, loop)
     return DRIVERS[interface](app, spec, name)

@@ -50,6 +50,20 @@ def hooks_are_sync(middleware: object) -> bool:
     return not any(iscoroutinefunction(getattr(middleware, hook, None)) for hook in HOOKS)
 
 
+def fixable(paths: Sequence[str]) -> list[str]:
+    """The paths the fix would declare sync-only (unimportable ones are skipped)."""
+    from django.utils.module_loading import import_string
+
+    found = []
+    for path in dict.fromkeys(paths):
+        try:
+            if hooks_are_sync(import_string(path)):
+                found.append(path)
+        except ImportError:
+            continue
+    return found
+
+
 @contextmanager
 def sync_only_where_hooks_are_sync(paths: Sequence[str]) -> Iterator[list[str]]:
     """Declare sync-only each middleware in ``paths`` whose hooks are all sync, while inside.
@@ -60,15 +74,32 @@ def sync_only_where_hooks_are_sync(paths: Sequence[str]) -> Iterator[list[str]]:
     from django.utils.module_loading import import_string
 
     classes: dict[type, str] = {}
+    listed: list[type] = []
     for path in paths:
         try:
             middleware = import_string(path)
         except ImportError:
             continue
+        listed.append(middleware)
         if hooks_are_sync(middleware):
             classes.setdefault(middleware, path)
-    saved = {cls: {flag: vars(cls).get(flag, _ABSENT) for flag in FLAGS} for cls in classes}
+    # A listed class left alone must not inherit a flipped parent's flags: pin
+    # what it has now on the class itself while inside.
+    pinned = [
+        cls
+        for cls in dict.fromkeys(listed)
+        if isinstance(cls, type)
+        and cls not in classes
+        and any(parent in classes for parent in cls.__mro__[1:])
+    ]
+    touched = [*classes, *pinned]
+    saved = {cls: {flag: vars(cls).get(flag, _ABSENT) for flag in FLAGS} for cls in touched}
+    current = {cls: {flag: getattr(cls, flag, _ABSENT) for flag in FLAGS} for cls in pinned}
     try:
+        for cls, flags in current.items():
+            for flag, value in flags.items():
+                if value is not _ABSENT:
+                    setattr(cls, flag, value)
         for cls in classes:
             cls.sync_capable = True
             cls.async_capable = False
@@ -77,6 +108,7 @@ def sync_only_where_hooks_are_sync(paths: Sequence[str]) -> Iterator[list[str]]:
         for cls, flags in saved.items():
             for flag, value in flags.items():
                 if value is _ABSENT:
-                    delattr(cls, flag)
+                    if flag in vars(cls):
+                        delattr(cls, flag)
                 else:
                     setattr(cls, flag, value)

@@ -1,38 +1,66 @@
-"""pyperf glue: check every target in the master, then count and time each in pyperf's workers.
+"""pyperf glue: check and observe every target in the master, count and time each in the workers.
 
 pyperf allows one ``Runner`` per process and re-runs the program in worker
 processes that each time one benchmark (``--worker-task``). So the master
 checks every target before any worker starts (a bad scenario fails at once,
-with one line), and a worker builds only the driver it times. Each worker
-first runs the counting pass for its target (patches on, then off again) so
-the hop counts land in the benchmark's metadata; the timing pass after it
-refuses to run if any counting patch were still installed.
+with one line), and a worker builds only the driver it times. For each
+concurrency above 1 the master also runs one untimed concurrent batch (the
+observation: latency percentiles, peak threads), whose figures reach the
+workers as ``--observed`` and so land in every run's metadata. Each worker
+first runs the counting pass for its target (patches on, then off again)
+so the hop counts land in the benchmark's metadata; the timing pass after
+it refuses to run if any counting patch were still installed.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 from collections.abc import Sequence
 
 import pyperf
 
+from handlerbench.concurrency import DEFAULT_DEADLINE, ConcurrentDriver
 from handlerbench.drivers import Driver
 from handlerbench.errors import HandlerbenchError
 from handlerbench.targets import Target
 from handlerbench.transitions import count_transitions, is_instrumented
 
+# Requests in one observation: this many per client, and at least OBSERVE_MIN.
+OBSERVE_PER_CLIENT = 5
+OBSERVE_MIN = 200
+# Observations the master made, forwarded to its workers (forward_observations).
+OBSERVED: dict[str, dict] = {}
+
+
+def benchmark_name(target: Target, concurrency: int) -> str:
+    """``asgi/default/sync`` sequentially, ``asgi/default/sync@c=50`` at concurrency 50."""
+    return target.name if concurrency == 1 else f"{target.name}@c={concurrency}"
+
 
 class LazyTimer:
-    """pyperf's ``time_func``: builds and checks the driver on first call, then times."""
+    """pyperf's ``time_func``: builds and checks the driver on first call, then times.
 
-    def __init__(self, target: Target) -> None:
+    At a concurrency above 1 each call times a batch of ``loops`` requests
+    per client; pyperf divides by ``loops * concurrency`` (``inner_loops``).
+    """
+
+    def __init__(
+        self, target: Target, concurrency: int = 1, deadline: float = DEFAULT_DEADLINE
+    ) -> None:
         self.target = target
-        self.driver: Driver | None = None
+        self.concurrency = concurrency
+        self.deadline = deadline
+        self.driver: Driver | ConcurrentDriver | None = None
 
     def __call__(self, loops: int) -> float:
         if is_instrumented():
             raise RuntimeError(f"{self.target.name}: timing while counting patches are installed")
         if self.driver is None:
-            self.driver = self.target.build()
+            driver = self.target.build()
+            if self.concurrency > 1:
+                driver = ConcurrentDriver(driver, self.concurrency, self.deadline)
+            self.driver = driver
         try:
             return self.driver.time(loops)
         except HandlerbenchError:
@@ -49,28 +77,68 @@ def check_targets(targets: Sequence[Target]) -> None:
         target.build().close()
 
 
-def bench_targets(runner: pyperf.Runner, targets: Sequence[Target]) -> list[pyperf.Benchmark]:
-    """Time each target with ``runner``; returns the benchmarks (none in a worker)."""
-    names = [target.name for target in targets]
+def observe(target: Target, concurrency: int, deadline: float = DEFAULT_DEADLINE) -> dict:
+    """One untimed concurrent batch of ``target``: its observation, as metadata."""
+    driver = target.build()
+    concurrent = ConcurrentDriver(driver, concurrency, deadline)
+    try:
+        requests = max(OBSERVE_MIN, OBSERVE_PER_CLIENT * concurrency)
+        return concurrent.observe(requests).metadata()
+    finally:
+        concurrent.close()
+        driver.close()
+
+
+def add_observed_argument(parser: argparse.ArgumentParser) -> None:
+    """The hidden option the master passes its observations to workers with."""
+    parser.add_argument("--observed", type=json.loads, help=argparse.SUPPRESS)
+
+
+def forward_observations(cmd: list[str]) -> None:
+    """Part of every ``add_cmdline_args``: hand the master's observations to a worker."""
+    if OBSERVED:
+        cmd.extend(("--observed", json.dumps(OBSERVED, separators=(",", ":"))))
+
+
+def bench_targets(
+    runner: pyperf.Runner,
+    targets: Sequence[Target],
+    concurrencies: Sequence[int] = (1,),
+    deadline: float = DEFAULT_DEADLINE,
+) -> list[pyperf.Benchmark]:
+    """Time each target at each concurrency with ``runner``; the benchmarks (none in a worker)."""
+    plan = [(target, c, benchmark_name(target, c)) for target in targets for c in concurrencies]
+    names = [name for _, _, name in plan]
     duplicated = sorted({name for name in names if names.count(name) > 1})
     if duplicated:
         raise HandlerbenchError(f"scenario given twice: {', '.join(duplicated)}")
     args = runner.parse_args()
-    if not args.worker:
+    if args.worker:
+        observed = getattr(args, "observed", None) or {}
+    else:
         check_targets(targets)
+        observed = OBSERVED
+        for target, c, name in plan:
+            if c > 1:
+                observed[name] = observe(target, c, deadline)
     benchmarks = []
-    for index, target in enumerate(targets):
-        metadata = dict(target.metadata)
+    for index, (target, c, name) in enumerate(plan):
+        metadata = {**target.metadata, "concurrency": c, **observed.get(name, {})}
         if args.worker and index == args.worker_task:
             metadata.update(count_transitions(target).metadata())
         try:
-            benchmark = runner.bench_time_func(target.name, LazyTimer(target), metadata=metadata)
+            benchmark = runner.bench_time_func(
+                name,
+                LazyTimer(target, c, deadline),
+                metadata=metadata,
+                inner_loops=c if c > 1 else None,
+            )
         except RuntimeError as exc:
             if "failed with exit code" not in str(exc):
                 raise
             # pyperf's master saying a worker died; the worker printed why.
             raise HandlerbenchError(
-                f"{target.name}: a pyperf worker failed ({exc}); its error is above"
+                f"{name}: a pyperf worker failed ({exc}); its error is above"
             ) from None
         if benchmark is not None:
             benchmarks.append(benchmark)

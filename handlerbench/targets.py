@@ -17,6 +17,7 @@ from handlerbench.check import check_app, check_django
 from handlerbench.compat import asgiref_version, distribution_version, django_version
 from handlerbench.drivers import DRIVERS, Driver, make_driver
 from handlerbench.errors import HandlerbenchError, UsageError
+from handlerbench.modes import fixable
 from handlerbench.requests import RequestSpec
 from handlerbench.scenario import Scenario
 
@@ -53,11 +54,12 @@ def scenario_target(
     scenario: Scenario,
     options: ViewOptions | None = None,
     middleware: Sequence[str] = (),
+    loop: str = "asyncio",
 ) -> Target:
     """A built-in scenario: the built-in app, its handler, stack and view.
 
     ``options`` tune the parameterised views; ``middleware`` is the list the
-    ``custom`` stacks run (``--middleware``).
+    ``custom`` stacks run (``--middleware``); ``loop`` is the ASGI event loop.
     """
     stack = stacks.resolve(scenario.stack, tuple(middleware))
     endpoint = endpoints.endpoint(scenario.view, options)
@@ -73,12 +75,19 @@ def scenario_target(
             raise HandlerbenchError(
                 f"{scenario.name}: building the handler raised {type(exc).__name__}: {exc}"
             ) from exc
-        driver = make_driver(scenario.handler, handler, endpoint.request, scenario.name)
+        driver = make_driver(scenario.handler, handler, endpoint.request, scenario.name, loop)
         return _checked(driver, check_django, endpoint.status, endpoint.body)
 
     metadata = {**versions(), **scenario.metadata(), **endpoint.parameters}
+    if scenario.handler == "asgi":
+        metadata["loop"] = loop
     if stack.middleware:
         metadata["middleware"] = ",".join(stack.middleware)
+    if stack.fixed:
+        builtin_app.configure()
+        fixed = [stacks.class_name(path) for path in fixable(stack.middleware)]
+        # Which classes the fix declared sync-only: a -fixed row may change nothing.
+        metadata["fixed_middleware"] = ",".join(fixed) or "none"
     return Target(scenario.name, metadata, build)
 
 
@@ -106,7 +115,9 @@ def load_callable(spec: str) -> Callable:
     return obj
 
 
-def app_target(spec: str, interface: str, request: RequestSpec | None = None) -> Target:
+def app_target(
+    spec: str, interface: str, request: RequestSpec | None = None, loop: str = "asyncio"
+) -> Target:
     """Any WSGI or ASGI callable, driven like Django's handlers; only the status is checked."""
     if interface not in DRIVERS:
         raise UsageError(f"unknown interface {interface!r} (choose from {', '.join(DRIVERS)})")
@@ -114,8 +125,10 @@ def app_target(spec: str, interface: str, request: RequestSpec | None = None) ->
     name = f"{interface}/app/{spec}"
 
     def build() -> Driver:
-        driver = make_driver(interface, load_callable(spec), request, name)
+        driver = make_driver(interface, load_callable(spec), request, name, loop)
         return _checked(driver, check_app)
 
     metadata = {**versions(), "handler": interface, "stack": "app", "view": "app", "app": spec}
+    if interface == "asgi":
+        metadata["loop"] = loop
     return Target(name, metadata, build)

@@ -79,3 +79,21 @@ def test_flags_are_put_back_when_building_fails():
 def test_unimportable_paths_are_left_to_load_middleware():
     with sync_only_where_hooks_are_sync(["no.such.Middleware"]) as changed:
         assert changed == []
+
+
+class NativeChild(Plain):
+    """Natively async: must keep its (inherited) async capability when Plain is flipped."""
+
+    async def __acall__(self, request):
+        return await self.get_response(request)
+
+
+def test_a_listed_subclass_left_alone_keeps_its_flags_when_its_parent_flips():
+    paths = [f"{__name__}.Plain", f"{__name__}.NativeChild"]
+    with sync_only_where_hooks_are_sync(paths) as changed:
+        assert changed == [paths[0]]
+        assert Plain.async_capable is False
+        assert (NativeChild.sync_capable, NativeChild.async_capable) == (True, True)
+    assert "async_capable" not in vars(NativeChild)
+    assert "async_capable" not in vars(Plain)
+    assert NativeChild.async_capable is True

@@ -1,6 +1,6 @@
 import pyperf
 
-from handlerbench.report import format_table, rows
+from handlerbench.report import format_table, rows, summary
 
 
 def benchmark(name, values, **counts):
@@ -46,3 +46,28 @@ def test_markdown_table():
 
 def test_no_benchmarks_no_rows():
     assert rows([]) == []
+
+
+def test_several_concurrencies_print_the_37177_shape():
+    counts = {"sync_to_async": 16, "async_to_sync": 0, "threads_started": 2}
+    observed = {"latency_p99": 0.0125, "peak_threads": 51}
+    benchmarks = [
+        benchmark("asgi/default/sync", [1e-3], concurrency=1, **counts),
+        benchmark("asgi/default/sync@c=50", [0.5e-3], concurrency=50, **counts, **observed),
+        benchmark("asgi/default-fixed/sync@c=50", [0.25e-3], concurrency=50, **observed),
+    ]
+    table = summary(benchmarks).splitlines()
+    assert table[0].split("  ")[0] == "scenario"
+    assert [cell.strip() for cell in table[0].split("  ") if cell.strip()] == [
+        "scenario",
+        "seq us/req",
+        "hops/req",
+        "c=50 req/s",
+        "c=50 p99 ms",
+        "c=50 peak thr",
+    ]
+    assert table[2].split() == ["asgi/default/sync", "1,000.0", "16", "2,000", "12.50", "51"]
+    # No sequential run and no counts for this one: shown as missing, not as zero.
+    assert table[3].split() == ["asgi/default-fixed/sync", "-", "-", "4,000", "12.50", "51"]
+    assert summary(benchmarks[:1]) == format_table(benchmarks[:1])
+    assert summary(benchmarks, "md").startswith("| scenario | seq us/req | hops/req |")

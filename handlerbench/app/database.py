@@ -14,6 +14,7 @@ import atexit
 import os
 import shutil
 import tempfile
+import uuid
 
 from handlerbench.app.endpoints import seed_titles
 
@@ -21,12 +22,14 @@ _prepared = False
 
 
 def temporary_name() -> str:
-    """A fresh database path in a directory of its own, removed when the process exits."""
+    """A fresh database path in a directory of its own, made only by ``prepare()``.
+
+    So a process that runs no db view leaves nothing behind, even if killed.
+    """
     shm = "/dev/shm"
-    parent = shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
-    directory = tempfile.mkdtemp(prefix="handlerbench-", dir=parent)
-    atexit.register(shutil.rmtree, directory, ignore_errors=True)
-    return os.path.join(directory, "db.sqlite3")
+    parent = shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else tempfile.gettempdir()
+    unique = f"handlerbench-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+    return os.path.join(parent, unique, "db.sqlite3")
 
 
 def prepare() -> None:
@@ -37,10 +40,15 @@ def prepare() -> None:
     from handlerbench.app.settings import configure
 
     configure()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
 
     from handlerbench.app.models import Post
+
+    directory = os.path.dirname(settings.DATABASES["default"]["NAME"])
+    os.makedirs(directory, exist_ok=True)
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
 
     call_command("migrate", verbosity=0, interactive=False)
     Post.objects.bulk_create(Post(title=title, body="") for title in seed_titles())

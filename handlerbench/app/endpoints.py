@@ -111,7 +111,8 @@ def _sleep(path: str) -> Callable[[ViewOptions], Endpoint]:
         return _get(
             f"{path}{delay_us}/",
             b"slept %d us" % delay_us,
-            parameters={"delay_ms": options.delay_ms},
+            # What the view sleeps: the delay in whole microseconds.
+            parameters={"delay_ms": delay_us / 1000},
         )
 
     return endpoint

@@ -1,0 +1,388 @@
+"""N requests in flight: ASGI tasks on the driver's one loop, WSGI a persistent thread pool.
+
+``ConcurrentDriver(driver, concurrency, deadline)`` runs ``concurrency``
+clients, each sending requests back to back (a closed loop, like N
+keep-alive connections). Under ASGI each request is its own task in a
+fresh context on the driver's event loop, as uvicorn runs it; under WSGI
+each client is a thread of a pool that lives as long as the driver, calling
+the app as gunicorn's gthread worker does. ``time(loops)`` sends ``loops``
+requests per client and returns the seconds the batch took, so pyperf with
+``inner_loops=concurrency`` reports the time per request (1 / throughput).
+
+Every response is checked against the status of the checked request, the
+count of answers must equal the count sent, and a watchdog fails the batch
+with ``DeadlineExceeded`` when any request has been in flight longer than
+``deadline`` seconds: it is never waited for, since a stuck sync view holds
+a thread Python cannot stop.
+
+``observe(requests)`` runs one untimed batch that also records each
+request's latency and every thread started, for the percentiles and peak
+thread count that go into a benchmark's metadata.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import queue
+import statistics
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from io import BytesIO
+from time import perf_counter
+
+from handlerbench.compat import create_task_in_fresh_context
+from handlerbench.drivers import AsgiDriver, Driver
+from handlerbench.errors import HandlerbenchError
+from handlerbench.requests import AsgiExchange, StartResponse
+
+# How often the watchdog looks at the requests in flight, in seconds.
+WATCH_INTERVAL = 0.05
+DEFAULT_DEADLINE = 30.0
+
+
+class DeadlineExceeded(HandlerbenchError):
+    """A request outlived its deadline. Its thread may be stuck for good: exit, do not join."""
+
+
+class _Batch:
+    """What the clients of one batch share: start times in flight, answers, bad answers."""
+
+    def __init__(self, concurrency: int, latencies: list[float] | None) -> None:
+        self.started: list[float | None] = [None] * concurrency
+        self.answered = [0] * concurrency
+        self.bad = [0] * concurrency
+        self.latencies = latencies
+        # Set when the batch has failed: clients stop after their current request.
+        self.stopped = False
+
+    def overdue(self, deadline: float) -> bool:
+        now = perf_counter()
+        return any(t is not None and now - t > deadline for t in list(self.started))
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One untimed concurrent batch: throughput, latency percentiles and threads."""
+
+    concurrency: int
+    requests: int
+    throughput: float
+    p50: float
+    p90: float
+    p99: float
+    peak_threads: int
+    peak_threads_sampled: int
+    threads_started: int
+
+    def metadata(self) -> dict[str, int | float]:
+        """pyperf metadata; latencies in seconds, like pyperf's own values."""
+        return {
+            "concurrency": self.concurrency,
+            "observed_requests": self.requests,
+            "observed_throughput": round(self.throughput, 1),
+            "latency_p50": self.p50,
+            "latency_p90": self.p90,
+            "latency_p99": self.p99,
+            "peak_threads": self.peak_threads,
+            "peak_threads_sampled": self.peak_threads_sampled,
+            "threads_started_per_request": round(self.threads_started / self.requests, 3),
+        }
+
+
+class ConcurrentDriver:
+    """``concurrency`` clients in flight through one checked driver."""
+
+    def __init__(
+        self, driver: Driver, concurrency: int, deadline: float = DEFAULT_DEADLINE
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        self.driver = driver
+        self.concurrency = concurrency
+        self.deadline = deadline
+        self.name = f"{driver.name} at concurrency {concurrency}"
+        self._pool: ClientThreads | None = None
+        # Client tasks of a failed ASGI batch, left running rather than awaited.
+        self._leftover: list[asyncio.Task] = []
+
+    def time(self, loops: int, latencies: list[float] | None = None) -> float:
+        """Send ``loops`` requests per client; the seconds the whole batch took."""
+        driver = self.driver
+        driver._refuse_unchecked()
+        batch = _Batch(self.concurrency, latencies)
+        if isinstance(driver, AsgiDriver):
+            elapsed = driver.loop.run_until_complete(self._asgi_batch(loops, batch))
+        else:
+            elapsed = self._wsgi_batch(loops, batch)
+        sent = loops * self.concurrency
+        if sum(batch.answered) != sent:
+            raise HandlerbenchError(f"{self.name}: {sum(batch.answered)} of {sent} answered")
+        driver._refuse_bad(sum(batch.bad), sent)
+        return elapsed
+
+    def observe(self, requests: int) -> Observation:
+        """One untimed batch of at least ``requests``, recording latencies and threads."""
+        loops = max(1, math.ceil(requests / self.concurrency))
+        latencies: list[float] = []
+        with watch_threads() as threads:
+            elapsed = self.time(loops, latencies)
+        sent = loops * self.concurrency
+        p50, p90, p99 = percentiles(latencies, (50, 90, 99))
+        return Observation(
+            self.concurrency,
+            sent,
+            sent / elapsed,
+            p50,
+            p90,
+            p99,
+            threads.peak,
+            threads.peak_sampled,
+            threads.started,
+        )
+
+    def close(self) -> None:
+        """Stop the pool's threads (the wrapped driver is closed by its owner).
+
+        Requests left in flight by a failed batch get a second to finish
+        their cancellation; a stuck one is left behind, never waited for.
+        """
+        loop = getattr(self.driver, "loop", None)
+        if self._leftover and loop is not None and not loop.is_closed():
+            loop.run_until_complete(asyncio.wait(self._leftover, timeout=1.0))
+            self._leftover = []
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    def _overdue(self) -> DeadlineExceeded:
+        self.driver.stuck = True
+        return DeadlineExceeded(
+            f"{self.name}: a request did not finish within its {self.deadline:g} s deadline"
+        )
+
+    # ASGI: one task per client on the driver's loop, one task per request.
+    async def _asgi_batch(self, loops: int, batch: _Batch) -> float:
+        driver = self.driver
+        app, loop = driver.app, driver.loop
+        template, request_message = driver.scope, driver.request_message
+        expected = driver.expected_status
+        started, answered, bad, latencies = (
+            batch.started,
+            batch.answered,
+            batch.bad,
+            batch.latencies,
+        )
+
+        async def client(slot: int) -> None:
+            for _ in range(loops):
+                if batch.stopped:
+                    return
+                exchange = AsgiExchange(request_message)
+                scope = template.copy()
+                scope["state"] = {}
+                started[slot] = t = perf_counter()
+                await create_task_in_fresh_context(
+                    loop, app(scope, exchange.receive, exchange.send)
+                )
+                if latencies is not None:
+                    latencies.append(perf_counter() - t)
+                started[slot] = None
+                answered[slot] += 1
+                if exchange.status != expected or not exchange.complete:
+                    bad[slot] += 1
+
+        async def watchdog() -> None:
+            while not batch.overdue(self.deadline):
+                await asyncio.sleep(WATCH_INTERVAL)
+            raise self._overdue()
+
+        t0 = perf_counter()
+        tasks = [loop.create_task(client(slot)) for slot in range(self.concurrency)]
+        clients = asyncio.gather(*tasks)
+        watcher = loop.create_task(watchdog())
+        await asyncio.wait((clients, watcher), return_when=asyncio.FIRST_COMPLETED)
+        elapsed = perf_counter() - t0
+        if clients.done() and not watcher.done():
+            watcher.cancel()
+            if clients.exception() is None:
+                return elapsed
+        # A client failed or a request is overdue: stop the rest, never wait for
+        # them (a stuck request would never end), and say why.
+        batch.stopped = True
+        for task in tasks:
+            task.cancel()
+        clients.add_done_callback(lambda f: f.cancelled() or f.exception())
+        self._leftover = [task for task in tasks if not task.done()]
+        if watcher.done():
+            watcher.result()
+        watcher.cancel()
+        clients.result()
+        raise AssertionError("unreachable")
+
+    # WSGI: ``concurrency`` threads of a pool that outlives the batch, as gthread's do.
+    def _wsgi_batch(self, loops: int, batch: _Batch) -> float:
+        driver = self.driver
+        app, template, body = driver.app, driver.environ, driver.spec.body
+        expected = driver.expected_status
+        started, answered, bad, latencies = (
+            batch.started,
+            batch.answered,
+            batch.bad,
+            batch.latencies,
+        )
+
+        def client(slot: int) -> None:
+            start_response = StartResponse()
+            for _ in range(loops):
+                if batch.stopped:
+                    return
+                environ = template.copy()
+                environ["wsgi.input"] = BytesIO(body)
+                started[slot] = t = perf_counter()
+                result = app(environ, start_response)
+                try:
+                    for _chunk in result:
+                        pass
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()
+                if latencies is not None:
+                    latencies.append(perf_counter() - t)
+                started[slot] = None
+                answered[slot] += 1
+                if int(start_response.status[:3]) != expected:
+                    bad[slot] += 1
+
+        if self._pool is None:
+            self._pool = ClientThreads(self.concurrency, "handlerbench-wsgi")
+        t0 = perf_counter()
+        self._pool.start([partial(client, slot) for slot in range(self.concurrency)])
+        try:
+            while not self._pool.wait(WATCH_INTERVAL):
+                if batch.overdue(self.deadline):
+                    raise self._overdue()
+        except BaseException:
+            batch.stopped = True
+            raise
+        return perf_counter() - t0
+
+
+class ClientThreads:
+    """``size`` threads that live as long as the driver, each running one client per batch.
+
+    Not a ``ThreadPoolExecutor``: it reuses an idle thread for the next job,
+    so fast clients would run one after another on fewer threads than asked.
+    Daemon threads, so one stuck in a view cannot keep the process alive.
+    """
+
+    def __init__(self, size: int, name: str) -> None:
+        self.inboxes: list[queue.SimpleQueue] = [queue.SimpleQueue() for _ in range(size)]
+        self.outbox: queue.SimpleQueue = queue.SimpleQueue()
+        self.pending = 0
+        self.threads = [
+            threading.Thread(target=self._serve, args=(inbox,), name=f"{name}-{i}", daemon=True)
+            for i, inbox in enumerate(self.inboxes)
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def _serve(self, inbox: queue.SimpleQueue) -> None:
+        while (job := inbox.get()) is not None:
+            try:
+                job()
+            except BaseException as exc:
+                self.outbox.put(exc)
+            else:
+                self.outbox.put(None)
+
+    def start(self, jobs: list[Callable[[], None]]) -> None:
+        """Hand one job to each thread; they all start at once."""
+        if len(jobs) != len(self.inboxes) or self.pending:
+            raise RuntimeError("one job per thread, and only when all are idle")
+        self.pending = len(jobs)
+        for inbox, job in zip(self.inboxes, jobs, strict=True):
+            inbox.put(job)
+
+    def wait(self, timeout: float) -> bool:
+        """True once every job has finished; re-raises the first job's exception."""
+        while self.pending:
+            try:
+                outcome = self.outbox.get(timeout=timeout)
+            except queue.Empty:
+                return False
+            self.pending -= 1
+            if outcome is not None:
+                raise outcome
+        return True
+
+    def close(self, timeout: float = 1.0) -> None:
+        """Ask every thread to end, and join those that do within ``timeout``."""
+        for inbox in self.inboxes:
+            inbox.put(None)
+        for thread in self.threads:
+            thread.join(timeout)
+
+
+def percentiles(values: list[float], points: tuple[int, ...]) -> tuple[float, ...]:
+    """Percentiles of ``values`` (inclusive method: the 100th is the maximum)."""
+    if len(values) < 2:
+        return tuple(values[0] if values else math.nan for _ in points)
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return tuple(cuts[p - 1] if p < 100 else max(values) for p in points)
+
+
+class ThreadWatch:
+    """Threads started, and the most alive at once (exact and sampled).
+
+    Peaks count the threads alive beyond those alive when watching began,
+    plus one for the main thread: the ticket's "peak thr", 51 at c=50 when
+    each of 50 requests has a thread of its own.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.baseline = threading.active_count()
+        self.started = 0
+        self.peak = 1
+        self.peak_sampled = 1
+
+    def alive(self) -> int:
+        # Plus one for the main thread, minus one for the sampler.
+        return threading.active_count() - self.baseline
+
+
+@contextmanager
+def watch_threads(interval: float = 0.001) -> Iterator[ThreadWatch]:
+    """Count threads while inside: every ``Thread.start`` (exact peak) and a sampler.
+
+    The exact peak is read right after each start, the only moment the
+    count can grow; the sampler (itself not counted) reads it every
+    ``interval`` seconds, as an outside observer would.
+    """
+    watch = ThreadWatch()
+    original_start = threading.Thread.start
+    stop = threading.Event()
+
+    def counted_start(thread, *args, **kwargs):
+        original_start(thread, *args, **kwargs)
+        with watch.lock:
+            watch.started += 1
+            watch.peak = max(watch.peak, watch.alive())
+
+    def sample() -> None:
+        while not stop.wait(interval):
+            watch.peak_sampled = max(watch.peak_sampled, watch.alive())
+
+    sampler = threading.Thread(target=sample, name="handlerbench-thread-sampler", daemon=True)
+    sampler.start()
+    threading.Thread.start = counted_start  # type: ignore[method-assign]
+    try:
+        yield watch
+    finally:
+        threading.Thread.start = original_start  # type: ignore[method-assign]
+        stop.set()
+        sampler.join()
