@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from io import BytesIO
-from time import perf_counter
+from time import perf_counter, process_time
 
 from handlerbench.compat import create_task_in_fresh_context
 from handlerbench.drivers import AsgiDriver, Driver
@@ -77,6 +77,8 @@ class Observation:
     peak_threads: int
     peak_threads_sampled: int
     threads_started: int
+    # Process CPU time (every thread, user + system) per request during the batch.
+    cpu_per_request: float
 
     def metadata(self) -> dict[str, int | float]:
         """pyperf metadata; latencies in seconds, like pyperf's own values."""
@@ -90,6 +92,7 @@ class Observation:
             "peak_threads": self.peak_threads,
             "peak_threads_sampled": self.peak_threads_sampled,
             "threads_started_per_request": round(self.threads_started / self.requests, 3),
+            "cpu_per_request": self.cpu_per_request,
         }
 
 
@@ -129,7 +132,9 @@ class ConcurrentDriver:
         loops = max(1, math.ceil(requests / self.concurrency))
         latencies: list[float] = []
         with watch_threads() as threads:
+            cpu = process_time()
             elapsed = self.time(loops, latencies)
+            cpu = process_time() - cpu
         sent = loops * self.concurrency
         p50, p90, p99 = percentiles(latencies, (50, 90, 99))
         return Observation(
@@ -142,6 +147,7 @@ class ConcurrentDriver:
             threads.peak,
             threads.peak_sampled,
             threads.started,
+            cpu / sent,
         )
 
     def close(self) -> None:
@@ -210,11 +216,11 @@ class ConcurrentDriver:
             watcher.cancel()
             if clients.exception() is None:
                 return elapsed
-        # A client failed or a request is overdue: stop the rest, never wait for
-        # them (a stuck request would never end), and say why.
+        # A client failed or a request is overdue: the other clients stop after
+        # their current request. Nothing is cancelled or awaited: a stuck request
+        # never ends, and before asgiref 3.12 cancelling one blocks the loop
+        # (ThreadSensitiveContext.__aexit__ joins the request's thread).
         batch.stopped = True
-        for task in tasks:
-            task.cancel()
         clients.add_done_callback(lambda f: f.cancelled() or f.exception())
         self._leftover = [task for task in tasks if not task.done()]
         if watcher.done():

@@ -231,12 +231,16 @@ class Recorder:
         self.current: RequestRecord | None = None
         self.adaptations: list[Adaptation] = []
         self._waiting: dict[int, list[Hop]] = {}
-        self._loops: set[int] = set()
+        # The loops themselves, not their ids: a closed loop's id can be
+        # reused by the next new one (WSGI's async_to_sync makes one per call).
+        self._loops: list[asyncio.AbstractEventLoop] = []
         self._sync_callers: set[int] = set()
 
     # sync_to_async: recorded on the loop when called, completed on the thread that ran it.
     def s2a_called(self, s2a: SyncToAsync) -> None:
-        self._loops.add(id(asyncio.get_running_loop()))
+        loop = asyncio.get_running_loop()
+        if not any(seen is loop for seen in self._loops):
+            self._loops.append(loop)
         if self.current is None:
             return
         hop = Hop(S2A, callable_name(s2a.func), bool(getattr(s2a, "_thread_sensitive", True)))
@@ -279,7 +283,8 @@ class Recorder:
             return
         hop = waiting.pop(0)
         hop.thread = _unnumbered(threading.current_thread().name)
-        if id(asyncio.get_running_loop()) in self._loops:
+        loop = asyncio.get_running_loop()
+        if any(seen is loop for seen in self._loops):
             hop.executor = "the request's event loop"
         else:
             hop.executor = "a new event loop"

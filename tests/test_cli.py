@@ -216,6 +216,17 @@ def test_run_at_several_concurrencies_prints_the_37177_shape(tmp_path):
     assert [row.split()[0] for row in table[2:]] == ["asgi/none/sync", "wsgi/none/sync"]
 
 
+def test_run_forwards_the_loop_to_the_workers(tmp_path):
+    pytest.importorskip("uvloop")
+    output = tmp_path / "uvloop.json"
+    result = handlerbench(
+        "run", "asgi/none/async", "--loop", "uvloop", "--debug-single-value", "-o", str(output)
+    )
+    assert result.returncode == 0, result.stderr
+    (benchmark,) = pyperf.BenchmarkSuite.load(str(output)).get_benchmarks()
+    assert benchmark.get_metadata()["loop"] == "uvloop"
+
+
 def test_run_forwards_app_options_to_the_workers(tmp_path):
     output = tmp_path / "app.json"
     result = handlerbench(

@@ -1,13 +1,14 @@
 """Drivers run the real entry points the way servers do, and refuse to time unchecked."""
 
 import contextvars
+import sys
 
 import pytest
 from django.core.signals import request_finished, request_started
 
 from handlerbench.app import build_handler
-from handlerbench.drivers import AsgiDriver, WsgiDriver, make_driver
-from handlerbench.errors import HandlerbenchError
+from handlerbench.drivers import AsgiDriver, WsgiDriver, make_driver, new_event_loop
+from handlerbench.errors import HandlerbenchError, UsageError
 from handlerbench.requests import RequestSpec
 
 MARK = contextvars.ContextVar("mark", default="fresh")
@@ -152,3 +153,27 @@ def test_an_asgi_app_that_never_responds_is_an_error():
             driver.request()
     finally:
         driver.close()
+
+
+def test_the_asgi_loop_can_be_uvloop(drivers_to_close):
+    uvloop = pytest.importorskip("uvloop")
+    driver = make_driver(
+        "asgi", build_handler("asgi", "none"), RequestSpec(path="/sync/"), "t", "uvloop"
+    )
+    drivers_to_close.append(driver)
+    assert isinstance(driver.loop, uvloop.Loop)
+    assert driver.request().status == 200
+
+
+def test_a_missing_uvloop_is_one_clear_line(monkeypatch):
+    monkeypatch.setitem(sys.modules, "uvloop", None)
+    with pytest.raises(HandlerbenchError) as info:
+        new_event_loop("uvloop")
+    assert str(info.value) == (
+        "--loop uvloop: uvloop is not installed (pip install 'handlerbench[uvloop]')"
+    )
+
+
+def test_an_unknown_loop_is_a_usage_error():
+    with pytest.raises(UsageError, match="unknown loop 'trio'"):
+        new_event_loop("trio")
