@@ -41,6 +41,9 @@ commands:
                        count and name every sync/async hop of one request
                        (no scenario: every built-in scenario)
   list                 list handlers, stacks, views and scenario names
+  report FILE ...      one table across saved runs (e.g. results/*.json of tox -m bench)
+  compare BEFORE AFTER time change and hops added/removed per scenario;
+                       --max-slowdown PCT and --no-new-hops make it a CI gate
 
 `{PROG} COMMAND --help` describes each command's options.
 """
@@ -355,7 +358,80 @@ def cmd_list(argv: Sequence[str]) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "transitions": cmd_transitions, "list": cmd_list}
+def cmd_report(argv: Sequence[str]) -> int:
+    from handlerbench.results import load
+
+    parser = one_line_errors(
+        argparse.ArgumentParser(
+            prog=f"{PROG} report",
+            description=(
+                "One table across saved runs (pyperf JSON, e.g. results/*.json from "
+                "`tox -m bench`): a row per scenario, a column per file, us/req and hops."
+            ),
+        )
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help="pyperf JSON files")
+    parser.add_argument("--format", choices=report.FORMATS, default="text")
+    parser.add_argument(
+        "--plot", metavar="PNG", help="also draw a bar chart (needs the plot extra: matplotlib)"
+    )
+    args = parser.parse_args(list(argv))
+    results = [load(path) for path in args.files]
+    if args.plot:
+        from handlerbench.plot import plot_results
+
+        plot_results(results, args.plot)
+    print(report.format_results(results, args.format))
+    return 0
+
+
+def cmd_compare(argv: Sequence[str]) -> int:
+    from handlerbench.compare import broken_rules, compare, format_comparison
+    from handlerbench.results import load
+
+    parser = one_line_errors(
+        argparse.ArgumentParser(
+            prog=f"{PROG} compare",
+            description=(
+                "Compare two saved runs: the time change per scenario with its significance "
+                "(t-test at 95%), and the hops added and removed, by name. With a rule, exit "
+                "status 1 names each scenario that broke it."
+            ),
+        )
+    )
+    parser.add_argument("before", metavar="BEFORE.json")
+    parser.add_argument("after", metavar="AFTER.json")
+    parser.add_argument(
+        "--max-slowdown",
+        type=float,
+        metavar="PCT",
+        help="fail if a scenario is significantly slower by more than PCT percent",
+    )
+    parser.add_argument(
+        "--no-new-hops", action="store_true", help="fail if a scenario makes more hops in AFTER"
+    )
+    parser.add_argument("--format", choices=report.FORMATS, default="text")
+    args = parser.parse_args(list(argv))
+    if args.max_slowdown is not None and not args.max_slowdown >= 0:
+        raise UsageError(f"--max-slowdown {args.max_slowdown:g}: must be 0 or more")
+    before, after = load(args.before), load(args.after)
+    differences, only_before, only_after = compare(before, after)
+    if not differences:
+        raise HandlerbenchError(f"{args.before} and {args.after} have no scenario in common")
+    print(format_comparison(before, after, differences, only_before, only_after, args.format))
+    broken = broken_rules(differences, args.max_slowdown, args.no_new_hops)
+    if broken:
+        raise HandlerbenchError(f"compare: {'; '.join(broken)}")
+    return 0
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "transitions": cmd_transitions,
+    "list": cmd_list,
+    "report": cmd_report,
+    "compare": cmd_compare,
+}
 
 
 def exit_with_error(prog: str, exc: HandlerbenchError) -> NoReturn:

@@ -6,6 +6,7 @@ elsewhere calls these names and never tests a version itself.
 
 import asyncio
 import contextvars
+import re
 import sys
 from collections.abc import Coroutine
 from importlib import metadata
@@ -64,3 +65,51 @@ def frame_qualname(frame: FrameType) -> str:
     owner = frame.f_locals.get("self")
     name = frame.f_code.co_name
     return f"{type(owner).__name__}.{name}" if owner is not None else name
+
+
+# ------------------------------------------------------------------------------
+# Django and asgiref releases: what changes the path of a request, and since when.
+#
+# Nothing here switches handlerbench's behaviour: it measures whatever is
+# installed. These name the differences a user sees in `transitions` and
+# `report` when comparing versions, and the tests assert counts through them.
+#
+# - Per-request ThreadSensitiveContext (every supported Django): ASGIHandler
+#   runs each request in its own context, so thread-sensitive sync code gets
+#   an executor, and a thread, of its own per request.
+# - asgiref 3.12: ThreadSensitiveContext.__aexit__ joins that executor from a
+#   new thread instead of blocking the event loop: 2 threads per ASGI request,
+#   1 before. Before 3.12, cancelling a request whose sync code is stuck
+#   blocks the loop in __aexit__, which is why concurrency.py never cancels.
+# - Django 5.0: Signal.asend. request_started's sync receivers run in one
+#   sync_to_async of a local function (named by its receivers); 4.2 wraps
+#   request_started.send itself. One hop either way.
+# - Django 5.0: ASGIHandler listens for http.disconnect (listen_for_disconnect)
+#   in a second task while the request runs (asyncio.wait); Django 6.1 runs
+#   the two in an asyncio.TaskGroup. Neither adds a hop, both add a task.
+# - The default middleware are MiddlewareMixin subclasses declared
+#   async-capable in every supported Django (ticket #37177): 16 hops per ASGI
+#   request with a sync view, 15 with an async one.
+
+SIGNAL_ASEND = (5, 0)
+JOIN_THREAD_ASGIREF = (3, 12)
+
+
+def version_tuple(version: str) -> tuple[int, int]:
+    """``"5.2.19"`` -> ``(5, 2)``; pre-release suffixes are ignored."""
+    match = re.match(r"(\d+)(?:\.(\d+))?", version)
+    if match is None:
+        raise ValueError(f"not a version: {version!r}")
+    return int(match.group(1)), int(match.group(2) or 0)
+
+
+def asgi_threads_per_request(asgiref: str | None = None) -> int:
+    """Threads one ASGI request starts: its executor, plus the join thread since 3.12."""
+    return 2 if version_tuple(asgiref or asgiref_version()) >= JOIN_THREAD_ASGIREF else 1
+
+
+def request_started_hop(django: str | None = None) -> str:
+    """How the counting pass names request_started's hop on this Django."""
+    if version_tuple(django or django_version()) >= SIGNAL_ASEND:
+        return "request_started(reset_queries, close_old_connections)"
+    return "request_started.send"

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import pyperf
 
+from handlerbench.results import Result, hops, scenario_names
+
 FORMATS = ("text", "md")
 HEADER = ("scenario", "us/req", "ratio", "s2a/req", "a2s/req", "threads/req")
 # Per-request counts the counting pass puts in each benchmark's metadata.
@@ -109,3 +111,34 @@ def summary(benchmarks: Sequence[pyperf.Benchmark], fmt: str = "text") -> str:
     if all(concurrency(b) == 1 for b in benchmarks):
         return format_table(benchmarks, fmt)
     return format_concurrency_table(benchmarks, fmt)
+
+
+def format_results(results: Sequence[Result], fmt: str = "text") -> str:
+    """Across files: one row per scenario, one column per file, ``us/req (hops)`` per cell.
+
+    The last column says whether the hop count differs between files, which
+    is what a Django or asgiref release changing the request path shows as.
+    """
+    header = ["scenario", *(result.label for result in results), "hops"]
+    body = []
+    for name in scenario_names(list(results)):
+        row, counts = [name], set()
+        for result in results:
+            benchmark = result.benchmarks.get(name)
+            if benchmark is None:
+                row.append("-")
+                continue
+            count = hops(benchmark)
+            counts.add(count)
+            row.append(f"{benchmark.mean() * 1e6:,.1f} ({'-' if count is None else count})")
+        known = sorted(c for c in counts if c is not None)
+        if not known:
+            row.append("-")
+        elif len(known) == 1:
+            row.append("same")
+        else:
+            row.append(f"differ: {known[0]}-{known[-1]}")
+        body.append(row)
+    legend = [f"{result.label}: {result.versions()}" for result in results]
+    note = "cells: mean us per request (sync_to_async + async_to_sync per request)"
+    return "\n".join([render(header, body, fmt), "", note, *legend])

@@ -362,3 +362,30 @@ def test_run_with_custom_middleware(tmp_path):
     assert suite.get_benchmark_names() == ["asgi/custom/json", "asgi/custom-fixed/json"]
     metadata = suite.get_benchmark("asgi/custom/json").get_metadata()
     assert metadata["middleware"] == "django.middleware.gzip.GZipMiddleware"
+
+
+def test_report_and_compare_on_saved_runs(tmp_path):
+    from tests.saved_runs import benchmark, save
+
+    before = save(tmp_path / "dj42.json", benchmark("asgi/none/sync", [1e-3] * 4, ["s2a a"]))
+    after = save(
+        tmp_path / "dj61.json", benchmark("asgi/none/sync", [1e-3] * 4, ["s2a a", "a2s b"])
+    )
+    result = handlerbench("report", before, after, "--format", "md")
+    assert result.returncode == 0, result.stderr
+    assert "| asgi/none/sync | 1,000.0 (1) | 1,000.0 (2) | differ: 1-2 |" in result.stdout
+    compared = handlerbench("compare", before, after)
+    assert compared.returncode == 0, compared.stderr
+    assert "asgi/none/sync: hops added: a2s b" in compared.stdout
+    gated = handlerbench("compare", before, after, "--no-new-hops")
+    assert_one_line_error(
+        gated, 1, "compare: asgi/none/sync makes 2 hops, 1 before (--no-new-hops): a2s b"
+    )
+    assert "hops added: a2s b" in gated.stdout
+    assert_one_line_error(
+        handlerbench("compare", before, str(tmp_path / "nope.json")), 1, "nope.json: no such file"
+    )
+    assert_one_line_error(
+        handlerbench("compare", before, after, "--max-slowdown", "-1"), 2, "must be 0 or more"
+    )
+    assert_one_line_error(handlerbench("report"), 2, "the following arguments are required")

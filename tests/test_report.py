@@ -71,3 +71,25 @@ def test_several_concurrencies_print_the_37177_shape():
     assert table[3].split() == ["asgi/default-fixed/sync", "-", "-", "4,000", "12.50", "51"]
     assert summary(benchmarks[:1]) == format_table(benchmarks[:1])
     assert summary(benchmarks, "md").startswith("| scenario | seq us/req | hops/req |")
+
+
+def test_results_across_files_show_where_hop_counts_differ(tmp_path):
+    from handlerbench.report import format_results
+    from handlerbench.results import load
+    from tests.saved_runs import benchmark as saved
+    from tests.saved_runs import save
+
+    old = load(
+        save(
+            tmp_path / "dj42.json",
+            saved("asgi/none/sync", [500e-6, 500e-6], ["s2a a", "s2a b", "s2a c"]),
+            saved("wsgi/none/sync", [40e-6, 40e-6]),
+        )
+    )
+    new = load(save(tmp_path / "dj61.json", saved("asgi/none/sync", [600e-6, 600e-6], ["s2a a"])))
+    lines = format_results([old, new]).splitlines()
+    assert lines[0].split() == ["scenario", "dj42", "dj61", "hops"]
+    assert lines[2].split() == ["asgi/none/sync", "500.0", "(3)", "600.0", "(1)", "differ:", "1-3"]
+    assert lines[3].split() == ["wsgi/none/sync", "40.0", "(0)", "-", "same"]
+    assert "dj61: Django 5.2.19, asgiref 3.13.0, Python 3.12.1" in lines
+    assert format_results([old, new], "md").startswith("| scenario | dj42 | dj61 | hops |")

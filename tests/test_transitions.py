@@ -3,12 +3,11 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import asgiref
-import django
 import pytest
 from asgiref.sync import AsyncToSync, SyncToAsync
 from django.core.handlers.base import BaseHandler
 
+from handlerbench.compat import asgi_threads_per_request, request_started_hop
 from handlerbench.runner import LazyTimer
 from handlerbench.scenario import HANDLERS, Scenario, matrix
 from handlerbench.targets import app_target, scenario_target
@@ -21,17 +20,9 @@ from handlerbench.transitions import (
     is_instrumented,
 )
 
-ASGIREF = tuple(int(part) for part in asgiref.__version__.split(".")[:2])
-DJANGO = django.VERSION[:2]
-# asgiref 3.12 started a thread to join the per-request executor instead of
-# blocking the loop in ThreadSensitiveContext.__aexit__: two threads per request.
-ASGI_THREADS = 2 if ASGIREF >= (3, 12) else 1
-# Django 5.0 added Signal.asend, which runs the sync receivers in one local function.
-REQUEST_STARTED = (
-    "request_started(reset_queries, close_old_connections)"
-    if DJANGO >= (5, 0)
-    else "request_started.send"
-)
+# The version differences live in handlerbench.compat, named.
+ASGI_THREADS = asgi_threads_per_request()
+REQUEST_STARTED = request_started_hop()
 HOOKS = ["Security", "Session", "Common", "CsrfView", "Authentication", "Message"]
 DEFAULT_BEFORE_VIEW = [f"{m}Middleware.process_request" for m in HOOKS] + [
     "CsrfViewMiddleware.process_view"

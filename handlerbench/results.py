@@ -1,0 +1,66 @@
+"""Saved runs: pyperf JSON files, read back as labelled results for reports and comparisons.
+
+Each file is one environment or one run (``tox -m bench`` writes
+``results/<env>.json``); its label is the file name without ``.json``, and
+its versions come from the metadata every benchmark carries.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyperf
+
+from handlerbench.errors import HandlerbenchError
+
+
+@dataclass
+class Result:
+    """One file: its label, its benchmarks by name, and the versions it ran on."""
+
+    label: str
+    benchmarks: dict[str, pyperf.Benchmark]
+
+    def versions(self) -> str:
+        """``Django 5.2.19, asgiref 3.13.0, Python 3.11.7``, from the first benchmark."""
+        if not self.benchmarks:
+            return "no benchmarks"
+        metadata = next(iter(self.benchmarks.values())).get_metadata()
+        python = str(metadata.get("python_version", "?")).split()[0]
+        return (
+            f"Django {metadata.get('django_version', '?')}, "
+            f"asgiref {metadata.get('asgiref_version', '?')}, Python {python}"
+        )
+
+
+def load(path: str) -> Result:
+    """Read one pyperf JSON file; a missing or malformed file is one clear line."""
+    try:
+        suite = pyperf.BenchmarkSuite.load(path)
+    except FileNotFoundError:
+        raise HandlerbenchError(f"{path}: no such file") from None
+    except Exception as exc:
+        raise HandlerbenchError(f"{path}: not a pyperf JSON file ({exc})") from None
+    label = Path(path).name.removesuffix(".gz").removesuffix(".json")
+    return Result(label, {b.get_name(): b for b in suite.get_benchmarks()})
+
+
+def hops(benchmark: pyperf.Benchmark) -> int | None:
+    """Transitions per request (sync_to_async + async_to_sync), if the run counted them."""
+    metadata = benchmark.get_metadata()
+    if "sync_to_async" not in metadata:
+        return None
+    return int(metadata["sync_to_async"]) + int(metadata.get("async_to_sync", 0))
+
+
+def hop_names(benchmark: pyperf.Benchmark) -> Counter[str]:
+    """Each hop of one request by name (``s2a SessionMiddleware.process_request``), counted."""
+    listed = benchmark.get_metadata().get("hop_list", "")
+    return Counter(name for name in str(listed).split("; ") if name)
+
+
+def scenario_names(results: list[Result]) -> list[str]:
+    """Every benchmark name in ``results``, in the order they first appear."""
+    return list(dict.fromkeys(name for result in results for name in result.benchmarks))

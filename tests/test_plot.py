@@ -1,0 +1,30 @@
+"""report --plot: a PNG with matplotlib, a one-line error without it."""
+
+import sys
+
+import pytest
+
+from handlerbench.errors import HandlerbenchError
+from handlerbench.plot import plot_results
+from handlerbench.results import load
+from tests.saved_runs import benchmark, save
+
+
+@pytest.fixture
+def results(tmp_path):
+    path = save(tmp_path / "a.json", benchmark("asgi/none/sync", [5e-4, 5e-4], ["s2a x"]))
+    return [load(path)]
+
+
+def test_missing_matplotlib_is_one_clear_line(monkeypatch, results, tmp_path):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(HandlerbenchError) as info:
+        plot_results(results, str(tmp_path / "chart.png"))
+    assert str(info.value) == "--plot needs matplotlib: pip install 'handlerbench[plot]'"
+
+
+def test_plot_writes_a_png(results, tmp_path):
+    pytest.importorskip("matplotlib")
+    chart = tmp_path / "chart.png"
+    plot_results(results, str(chart))
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
