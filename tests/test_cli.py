@@ -373,7 +373,7 @@ def test_report_and_compare_on_saved_runs(tmp_path):
     )
     result = handlerbench("report", before, after, "--format", "md")
     assert result.returncode == 0, result.stderr
-    assert "| asgi/none/sync | 1,000.0 (1) | 1,000.0 (2) | differ: 1-2 |" in result.stdout
+    assert "| asgi/none/sync | 1,000.0 (1) | 1,000.0 (2) | differ: 1-2 | - |" in result.stdout
     compared = handlerbench("compare", before, after)
     assert compared.returncode == 0, compared.stderr
     assert "asgi/none/sync: hops added: a2s b" in compared.stdout

@@ -88,8 +88,28 @@ def test_results_across_files_show_where_hop_counts_differ(tmp_path):
     )
     new = load(save(tmp_path / "dj61.json", saved("asgi/none/sync", [600e-6, 600e-6], ["s2a a"])))
     lines = format_results([old, new]).splitlines()
-    assert lines[0].split() == ["scenario", "dj42", "dj61", "hops"]
-    assert lines[2].split() == ["asgi/none/sync", "500.0", "(3)", "600.0", "(1)", "differ:", "1-3"]
-    assert lines[3].split() == ["wsgi/none/sync", "40.0", "(0)", "-", "same"]
+    assert lines[0].split() == ["scenario", "dj42", "dj61", "hops", "threads/req"]
+    assert lines[2].split()[:7] == [
+        "asgi/none/sync",
+        "500.0",
+        "(3)",
+        "600.0",
+        "(1)",
+        "differ:",
+        "1-3",
+    ]
+    assert lines[3].split() == ["wsgi/none/sync", "40.0", "(0)", "-", "same", "-"]
     assert "dj61: Django 5.2.19, asgiref 3.13.0, Python 3.12.1" in lines
     assert format_results([old, new], "md").startswith("| scenario | dj42 | dj61 | hops |")
+
+
+def test_same_hop_count_with_other_names_and_threads_are_flagged(tmp_path):
+    from handlerbench.report import format_results
+    from handlerbench.results import load
+    from tests.saved_runs import benchmark as saved
+    from tests.saved_runs import save
+
+    old = load(save(tmp_path / "a.json", saved("s", [1e-3, 1e-3], ["s2a x"], threads_started=1)))
+    new = load(save(tmp_path / "b.json", saved("s", [1e-3, 1e-3], ["s2a y"], threads_started=2)))
+    row = format_results([old, new]).splitlines()[2]
+    assert row.endswith("same count, names differ  differ: 1-2")
