@@ -160,13 +160,17 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# Each WSGI client is a thread, each ASGI request starts one or two.
+MAX_CONCURRENCY = 10_000
+
+
 def _concurrencies(text: str) -> list[int]:
     try:
         values = [int(value) for value in _names(text)]
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a list of whole numbers") from None
-    if any(value < 1 for value in values):
-        raise argparse.ArgumentTypeError(f"{text!r}: a concurrency is at least 1")
+    if any(not 1 <= value <= MAX_CONCURRENCY for value in values):
+        raise argparse.ArgumentTypeError(f"{text!r}: a concurrency is 1 to {MAX_CONCURRENCY}")
     if len(set(values)) != len(values):
         raise argparse.ArgumentTypeError(f"{text!r} repeats a concurrency")
     return values
@@ -359,7 +363,7 @@ def cmd_list(argv: Sequence[str]) -> int:
 
 
 def cmd_report(argv: Sequence[str]) -> int:
-    from handlerbench.results import load
+    from handlerbench.results import load_all
 
     parser = one_line_errors(
         argparse.ArgumentParser(
@@ -376,7 +380,7 @@ def cmd_report(argv: Sequence[str]) -> int:
         "--plot", metavar="PNG", help="also draw a bar chart (needs the plot extra: matplotlib)"
     )
     args = parser.parse_args(list(argv))
-    results = [load(path) for path in args.files]
+    results = load_all(args.files)
     if args.plot:
         from handlerbench.plot import plot_results
 
@@ -387,7 +391,7 @@ def cmd_report(argv: Sequence[str]) -> int:
 
 def cmd_compare(argv: Sequence[str]) -> int:
     from handlerbench.compare import broken_rules, compare, format_comparison
-    from handlerbench.results import load
+    from handlerbench.results import load_all
 
     parser = one_line_errors(
         argparse.ArgumentParser(
@@ -414,7 +418,7 @@ def cmd_compare(argv: Sequence[str]) -> int:
     args = parser.parse_args(list(argv))
     if args.max_slowdown is not None and not args.max_slowdown >= 0:
         raise UsageError(f"--max-slowdown {args.max_slowdown:g}: must be 0 or more")
-    before, after = load(args.before), load(args.after)
+    before, after = load_all([args.before, args.after])
     differences, only_before, only_after = compare(before, after)
     if not differences:
         raise HandlerbenchError(f"{args.before} and {args.after} have no scenario in common")

@@ -58,6 +58,8 @@ class Difference:
     hops_after: int | None
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    # Both sides have at least two values, so significance can be judged.
+    testable: bool = True
 
     @property
     def change(self) -> float:
@@ -76,6 +78,7 @@ def difference(name: str, before: pyperf.Benchmark, after: pyperf.Benchmark) -> 
         hops(after),
         sorted((names_after - names_before).elements()),
         sorted((names_before - names_after).elements()),
+        min(before.get_nvalue(), after.get_nvalue()) >= 2,
     )
 
 
@@ -119,7 +122,7 @@ def format_comparison(
             _us(d.before),
             _us(d.after),
             f"{d.change:+.1%}",
-            "yes" if d.significant else "no",
+            ("yes" if d.significant else "no") if d.testable else "too few values",
             f"{_hops(d.hops_before)} -> {_hops(d.hops_after)}",
         )
         for d in differences
@@ -148,6 +151,9 @@ def broken_rules(
     """Which scenario broke which rule, one phrase each; empty when all is well."""
     broken = []
     for d in differences:
+        if max_slowdown is not None and not d.testable:
+            # A gate that cannot judge must not pass silently.
+            broken.append(f"{d.name} has fewer than 2 values in a file (--max-slowdown)")
         if max_slowdown is not None and d.significant and d.change * 100 > max_slowdown:
             broken.append(f"{d.name} is {d.change:.1%} slower (--max-slowdown {max_slowdown:g})")
         more = (

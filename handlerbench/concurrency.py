@@ -5,9 +5,11 @@ clients, each sending requests back to back (a closed loop, like N
 keep-alive connections). Under ASGI each request is its own task in a
 fresh context on the driver's event loop, as uvicorn runs it; under WSGI
 each client is a thread of a pool that lives as long as the driver, calling
-the app as gunicorn's gthread worker does. ``time(loops)`` sends ``loops``
-requests per client and returns the seconds the batch took, so pyperf with
-``inner_loops=concurrency`` reports the time per request (1 / throughput).
+the app as gunicorn's gthread worker does. ``time(loops)`` has each client
+send ``loops * per_client`` requests (10 per loop by default, so a timed
+batch is a sustained load, not one burst and its drain) and returns the
+seconds the batch took; pyperf with ``inner_loops=requests_per_loop``
+reports the time per request (1 / throughput).
 
 Every response is checked against the status of the checked request, the
 count of answers must equal the count sent, and a watchdog fails the batch
@@ -24,15 +26,17 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
 import queue
 import statistics
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from io import BytesIO
-from time import perf_counter, process_time
+from time import perf_counter, process_time, thread_time
 
 from handlerbench.compat import create_task_in_fresh_context
 from handlerbench.drivers import AsgiDriver, Driver
@@ -42,6 +46,9 @@ from handlerbench.requests import AsgiExchange, StartResponse
 # How often the watchdog looks at the requests in flight, in seconds.
 WATCH_INTERVAL = 0.05
 DEFAULT_DEADLINE = 30.0
+# Requests each client sends per pyperf loop: enough that a timed batch is a
+# sustained closed loop, not one burst of N requests and its drain.
+REQUESTS_PER_CLIENT = 10
 
 
 class DeadlineExceeded(HandlerbenchError):
@@ -100,20 +107,35 @@ class ConcurrentDriver:
     """``concurrency`` clients in flight through one checked driver."""
 
     def __init__(
-        self, driver: Driver, concurrency: int, deadline: float = DEFAULT_DEADLINE
+        self,
+        driver: Driver,
+        concurrency: int,
+        deadline: float = DEFAULT_DEADLINE,
+        per_client: int = REQUESTS_PER_CLIENT,
     ) -> None:
-        if concurrency < 1:
-            raise ValueError("concurrency must be at least 1")
+        if concurrency < 1 or per_client < 1:
+            raise ValueError("concurrency and per_client must be at least 1")
         self.driver = driver
         self.concurrency = concurrency
         self.deadline = deadline
+        self.per_client = per_client
         self.name = f"{driver.name} at concurrency {concurrency}"
         self._pool: ClientThreads | None = None
         # Client tasks of a failed ASGI batch, left running rather than awaited.
         self._leftover: list[asyncio.Task] = []
 
-    def time(self, loops: int, latencies: list[float] | None = None) -> float:
-        """Send ``loops`` requests per client; the seconds the whole batch took."""
+    @property
+    def requests_per_loop(self) -> int:
+        """What pyperf divides a value by (``inner_loops``): requests in one loop."""
+        return self.concurrency * self.per_client
+
+    def time(self, loops: int) -> float:
+        """Send ``loops * per_client`` requests per client; the seconds the batch took."""
+        return self.run(loops * self.per_client)
+
+    def run(self, per_client: int, latencies: list[float] | None = None) -> float:
+        """Each client sends ``per_client`` requests back to back; the seconds it all took."""
+        loops = per_client
         driver = self.driver
         driver._refuse_unchecked()
         batch = _Batch(self.concurrency, latencies)
@@ -128,14 +150,22 @@ class ConcurrentDriver:
         return elapsed
 
     def observe(self, requests: int) -> Observation:
-        """One untimed batch of at least ``requests``, recording latencies and threads."""
-        loops = max(1, math.ceil(requests / self.concurrency))
+        """One untimed batch of at least ``requests``, recording latencies and threads.
+
+        A warm-up batch (one request per client) comes first, unrecorded, so
+        the WSGI client threads already exist: they count as alive, not as
+        started per request. Threads alive before the warm-up are the baseline.
+        """
+        baseline = threading.active_count()
+        self.run(1)
+        per_client = max(1, math.ceil(requests / self.concurrency))
         latencies: list[float] = []
-        with watch_threads() as threads:
+        with watch_threads(baseline) as threads:
             cpu = process_time()
-            elapsed = self.time(loops, latencies)
+            elapsed = self.run(per_client, latencies)
             cpu = process_time() - cpu
-        sent = loops * self.concurrency
+        cpu -= threads.sampler_cpu
+        sent = per_client * self.concurrency
         p50, p90, p99 = percentiles(latencies, (50, 90, 99))
         return Observation(
             self.concurrency,
@@ -144,7 +174,7 @@ class ConcurrentDriver:
             p50,
             p90,
             p99,
-            threads.peak,
+            max(threads.peak, threads.peak_sampled),
             threads.peak_sampled,
             threads.started,
             cpu / sent,
@@ -210,7 +240,8 @@ class ConcurrentDriver:
         tasks = [loop.create_task(client(slot)) for slot in range(self.concurrency)]
         clients = asyncio.gather(*tasks)
         watcher = loop.create_task(watchdog())
-        await asyncio.wait((clients, watcher), return_when=asyncio.FIRST_COMPLETED)
+        with guard_blocked_loop(batch, self.deadline, self.name):
+            await asyncio.wait((clients, watcher), return_when=asyncio.FIRST_COMPLETED)
         elapsed = perf_counter() - t0
         if clients.done() and not watcher.done():
             watcher.cancel()
@@ -294,7 +325,13 @@ class ClientThreads:
             for i, inbox in enumerate(self.inboxes)
         ]
         for thread in self.threads:
-            thread.start()
+            try:
+                thread.start()
+            except RuntimeError as exc:
+                self.close(timeout=0)
+                raise HandlerbenchError(
+                    f"cannot start {size} client threads ({exc}); lower --concurrency"
+                ) from None
 
     def _serve(self, inbox: queue.SimpleQueue) -> None:
         while (job := inbox.get()) is not None:
@@ -326,11 +363,44 @@ class ClientThreads:
         return True
 
     def close(self, timeout: float = 1.0) -> None:
-        """Ask every thread to end, and join those that do within ``timeout``."""
+        """Ask every thread to end, and join those that do within ``timeout`` in all."""
         for inbox in self.inboxes:
             inbox.put(None)
+        end = perf_counter() + timeout
         for thread in self.threads:
-            thread.join(timeout)
+            if thread.ident is not None:
+                thread.join(max(0.0, end - perf_counter()))
+
+
+@contextmanager
+def guard_blocked_loop(batch: _Batch, deadline: float, name: str) -> Iterator[None]:
+    """The last resort when a request blocks the event loop itself (a sync call in an
+    async view): the in-loop watchdog can never run, so a thread ends the process.
+
+    It acts only when a request is overdue by a further second and the batch has
+    not failed; it writes one line and exits with status 1, since a blocked loop
+    cannot be recovered in this process.
+    """
+    stop = threading.Event()
+
+    def guard() -> None:
+        while not stop.wait(WATCH_INTERVAL):
+            if batch.overdue(deadline + 1.0) and not batch.stopped:
+                print(
+                    f"handlerbench: error: {name}: a request did not finish within its "
+                    f"{deadline:g} s deadline, and blocks the event loop",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                os._exit(1)
+
+    thread = threading.Thread(target=guard, name="handlerbench-loop-guard", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def percentiles(values: list[float], points: tuple[int, ...]) -> tuple[float, ...]:
@@ -349,12 +419,14 @@ class ThreadWatch:
     each of 50 requests has a thread of its own.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, baseline: int | None = None) -> None:
         self.lock = threading.Lock()
-        self.baseline = threading.active_count()
+        self.baseline = threading.active_count() if baseline is None else baseline
         self.started = 0
         self.peak = 1
         self.peak_sampled = 1
+        # CPU the sampler itself used, to leave out of a batch's CPU time.
+        self.sampler_cpu = 0.0
 
     def alive(self) -> int:
         # Plus one for the main thread, minus one for the sampler.
@@ -362,14 +434,15 @@ class ThreadWatch:
 
 
 @contextmanager
-def watch_threads(interval: float = 0.001) -> Iterator[ThreadWatch]:
-    """Count threads while inside: every ``Thread.start`` (exact peak) and a sampler.
+def watch_threads(baseline: int | None = None, interval: float = 0.001) -> Iterator[ThreadWatch]:
+    """Count threads while inside: every ``Thread.start``, and a sampler.
 
-    The exact peak is read right after each start, the only moment the
-    count can grow; the sampler (itself not counted) reads it every
-    ``interval`` seconds, as an outside observer would.
+    ``peak`` is read right after each start (the only moment the count can
+    grow, though threads ending at the same time can hide one); the sampler
+    (itself not counted) reads it every ``interval`` seconds. ``baseline``:
+    the threads alive before, by default those alive now.
     """
-    watch = ThreadWatch()
+    watch = ThreadWatch(baseline)
     original_start = threading.Thread.start
     stop = threading.Event()
 
@@ -380,8 +453,10 @@ def watch_threads(interval: float = 0.001) -> Iterator[ThreadWatch]:
             watch.peak = max(watch.peak, watch.alive())
 
     def sample() -> None:
+        cpu = thread_time()
         while not stop.wait(interval):
             watch.peak_sampled = max(watch.peak_sampled, watch.alive())
+        watch.sampler_cpu = thread_time() - cpu
 
     sampler = threading.Thread(target=sample, name="handlerbench-thread-sampler", daemon=True)
     sampler.start()

@@ -41,5 +41,8 @@ def plot_results(results: Sequence[Result], path: str) -> None:
         figure.savefig(path)
     except OSError as exc:
         raise HandlerbenchError(f"--plot {path}: cannot write it ({exc.strerror})") from None
+    except ValueError as exc:
+        # matplotlib names the formats it can write, e.g. for "chart.xyz".
+        raise HandlerbenchError(f"--plot {path}: {exc}") from None
     finally:
         plt.close(figure)

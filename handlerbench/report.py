@@ -147,5 +147,8 @@ def format_results(results: Sequence[Result], fmt: str = "text") -> str:
         row += [hop_agreement, _agreement(threads)]
         body.append(row)
     legend = [f"{result.label}: {result.versions()}" for result in results]
-    note = "cells: mean us per request (sync_to_async + async_to_sync per request)"
+    note = (
+        "cells: mean us per request (for NAME@c=N: 1 / throughput, not latency) "
+        "(sync_to_async + async_to_sync per request)"
+    )
     return "\n".join([render(header, body, fmt), "", note, *legend])

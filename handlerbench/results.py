@@ -47,6 +47,16 @@ def load(path: str) -> Result:
     return Result(label, {b.get_name(): b for b in suite.get_benchmarks()})
 
 
+def load_all(paths: list[str]) -> list[Result]:
+    """Read several files; files with the same name are labelled by their path instead."""
+    results = [load(path) for path in paths]
+    labels = [result.label for result in results]
+    for result, path in zip(results, paths, strict=True):
+        if labels.count(result.label) > 1:
+            result.label = path
+    return results
+
+
 def hops(benchmark: pyperf.Benchmark) -> int | None:
     """Transitions per request (sync_to_async + async_to_sync), if the run counted them."""
     metadata = benchmark.get_metadata()

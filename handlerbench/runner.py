@@ -16,21 +16,25 @@ from __future__ import annotations
 
 import argparse
 import json
+import platform
 from collections.abc import Sequence
 
 import pyperf
 
-from handlerbench.concurrency import DEFAULT_DEADLINE, ConcurrentDriver
+from handlerbench import targets as targets_module
+from handlerbench.concurrency import DEFAULT_DEADLINE, REQUESTS_PER_CLIENT, ConcurrentDriver
 from handlerbench.drivers import Driver
-from handlerbench.errors import HandlerbenchError
+from handlerbench.errors import HandlerbenchError, UsageError
 from handlerbench.targets import Target
 from handlerbench.transitions import count_transitions, is_instrumented
 
 # Requests in one observation: this many per client, and at least OBSERVE_MIN.
 OBSERVE_PER_CLIENT = 5
 OBSERVE_MIN = 200
-# Observations the master made, forwarded to its workers (forward_observations).
+# Observations the master made, and the benchmark names in worker-task order,
+# for forward_observations.
 OBSERVED: dict[str, dict] = {}
+PLAN: list[str] = []
 
 
 def benchmark_name(target: Target, concurrency: int) -> str:
@@ -41,8 +45,9 @@ def benchmark_name(target: Target, concurrency: int) -> str:
 class LazyTimer:
     """pyperf's ``time_func``: builds and checks the driver on first call, then times.
 
-    At a concurrency above 1 each call times a batch of ``loops`` requests
-    per client; pyperf divides by ``loops * concurrency`` (``inner_loops``).
+    At a concurrency above 1 each call times a batch in which every client
+    sends ``loops * REQUESTS_PER_CLIENT`` requests; pyperf divides by ``loops``
+    times ``inner_loops`` (concurrency * REQUESTS_PER_CLIENT).
     """
 
     def __init__(
@@ -78,15 +83,36 @@ def check_targets(targets: Sequence[Target]) -> None:
 
 
 def observe(target: Target, concurrency: int, deadline: float = DEFAULT_DEADLINE) -> dict:
-    """One untimed concurrent batch of ``target``: its observation, as metadata."""
+    """One untimed concurrent batch of ``target``: its observation, as metadata.
+
+    The versions it ran on are kept, so a worker on another interpreter
+    (pyperf's ``--python``) refuses figures that are not its own.
+    """
     driver = target.build()
     concurrent = ConcurrentDriver(driver, concurrency, deadline)
     try:
         requests = max(OBSERVE_MIN, OBSERVE_PER_CLIENT * concurrency)
-        return concurrent.observe(requests).metadata()
+        observation = concurrent.observe(requests).metadata()
+    except HandlerbenchError:
+        raise
+    except Exception as exc:
+        raise HandlerbenchError(
+            f"{concurrent.name}: a request raised {type(exc).__name__}: {exc}"
+        ) from exc
     finally:
         concurrent.close()
         driver.close()
+    return {**observation, "observed_on": observed_on()}
+
+
+def observed_on() -> str:
+    """Where an observation ran: Python, Django and asgiref versions."""
+    return f"Python {platform.python_version()}, {target_versions()}"
+
+
+def target_versions() -> str:
+    versions = targets_module.versions()
+    return f"Django {versions['django_version']}, asgiref {versions['asgiref_version']}"
 
 
 def add_observed_argument(parser: argparse.ArgumentParser) -> None:
@@ -95,9 +121,19 @@ def add_observed_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def forward_observations(cmd: list[str]) -> None:
-    """Part of every ``add_cmdline_args``: hand the master's observations to a worker."""
-    if OBSERVED:
-        cmd.extend(("--observed", json.dumps(OBSERVED, separators=(",", ":"))))
+    """Part of every ``add_cmdline_args``: hand a worker the master's observation of its task.
+
+    Only its own (pyperf put ``--worker-task=N`` in ``cmd`` already): all of
+    them for a large matrix would overflow the operating system's limit on
+    one argument.
+    """
+    task = next((arg for arg in cmd if arg.startswith("--worker-task=")), None)
+    if task is None or not OBSERVED:
+        return
+    index = int(task.partition("=")[2])
+    name = PLAN[index] if index < len(PLAN) else None
+    if name in OBSERVED:
+        cmd.extend(("--observed", json.dumps({name: OBSERVED[name]}, separators=(",", ":"))))
 
 
 def bench_targets(
@@ -112,9 +148,17 @@ def bench_targets(
     duplicated = sorted({name for name in names if names.count(name) > 1})
     if duplicated:
         raise HandlerbenchError(f"scenario given twice: {', '.join(duplicated)}")
+    PLAN[:] = names
     args = runner.parse_args()
     if args.worker:
         observed = getattr(args, "observed", None) or {}
+        for name, observation in observed.items():
+            if observation.get("observed_on") != observed_on():
+                raise UsageError(
+                    f"{name}: observed on {observation.get('observed_on')} but timed on "
+                    f"{observed_on()}; --concurrency needs --python left out "
+                    "(run handlerbench with that Python instead)"
+                )
     else:
         check_targets(targets)
         observed = OBSERVED
@@ -131,7 +175,7 @@ def bench_targets(
                 name,
                 LazyTimer(target, c, deadline),
                 metadata=metadata,
-                inner_loops=c if c > 1 else None,
+                inner_loops=c * REQUESTS_PER_CLIENT if c > 1 else None,
             )
         except RuntimeError as exc:
             if "failed with exit code" not in str(exc):

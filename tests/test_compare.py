@@ -70,3 +70,13 @@ def test_a_slowdown_that_is_noise_breaks_no_rule(tmp_path):
     differences, _, _ = compare(before, after)
     assert not differences[0].significant
     assert broken_rules(differences, max_slowdown=1) == []
+
+
+def test_a_slowdown_gate_cannot_pass_on_single_values(tmp_path):
+    before, after = runs(tmp_path, [1e-3], [1e-3])
+    differences, _, _ = compare(before, after)
+    assert not differences[0].testable
+    assert broken_rules(differences) == []
+    (rule,) = broken_rules(differences, max_slowdown=5)
+    assert rule == "asgi/default/sync has fewer than 2 values in a file (--max-slowdown)"
+    assert "too few values" in format_comparison(before, after, differences)

@@ -48,8 +48,9 @@ def concurrent(drivers_to_close):
 def test_a_batch_answers_every_request(concurrent, name):
     driver = concurrent(name, 8)
     latencies = []
-    assert driver.time(3, latencies) > 0
+    assert driver.run(3, latencies) > 0
     assert len(latencies) == 24
+    assert driver.requests_per_loop == 80 and driver.time(1) > 0
     assert all(latency > 0 for latency in latencies)
 
 
@@ -67,11 +68,11 @@ def test_wsgi_at_c8_uses_exactly_the_pool(concurrent):
     driver = concurrent("wsgi/none/sync", 8)
     settle_threads()
     observation = driver.observe(64)
-    assert observation.threads_started == 8
+    # The client threads start in the warm-up and serve every request after it.
+    assert observation.threads_started == 0
     assert observation.peak_threads == 8 + 1  # the pool and the main thread
-    # The pool outlives the batch: a second one starts no thread.
     with watch_threads() as threads:
-        driver.time(2)
+        driver.time(1)
     assert threads.started == 0
 
 
@@ -94,7 +95,7 @@ def test_a_wrong_answer_under_concurrency_voids_the_batch(handler, drivers_to_cl
         concurrent = ConcurrentDriver(driver, 4)
         try:
             with pytest.raises(HandlerbenchError, match=r"of 8 timed requests did not answer 200"):
-                concurrent.time(2)
+                concurrent.run(2)
         finally:
             concurrent.close()
 
@@ -123,7 +124,7 @@ def test_a_view_that_never_returns_fails_within_its_deadline(handler, drivers_to
         started = time.perf_counter()
         try:
             with pytest.raises(DeadlineExceeded) as info:
-                concurrent.time(5)
+                concurrent.run(5)
             assert time.perf_counter() - started < 5
             assert str(info.value) == (
                 f"{handler}/x/hangs at concurrency 4: "
@@ -140,7 +141,7 @@ def test_an_async_app_that_never_returns_fails_within_its_deadline(drivers_to_cl
     drivers_to_close.append(driver)
     check_app(driver)
     with pytest.raises(DeadlineExceeded, match="asgi/app/hangs at concurrency 2"):
-        ConcurrentDriver(driver, 2, deadline=0.2).time(3)
+        ConcurrentDriver(driver, 2, deadline=0.2).run(3)
 
 
 def test_percentiles():
@@ -175,3 +176,5 @@ def test_concurrency_must_be_positive(drivers_to_close):
     drivers_to_close.append(driver)
     with pytest.raises(ValueError):
         ConcurrentDriver(driver, 0)
+    with pytest.raises(ValueError):
+        ConcurrentDriver(driver, 2, per_client=0)

@@ -28,3 +28,10 @@ def test_plot_writes_a_png(results, tmp_path):
     chart = tmp_path / "chart.png"
     plot_results(results, str(chart))
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_an_unknown_image_format_is_one_line(results, tmp_path):
+    pytest.importorskip("matplotlib")
+    with pytest.raises(HandlerbenchError, match=r"--plot .*chart\.xyz: .*xyz") as info:
+        plot_results(results, str(tmp_path / "chart.xyz"))
+    assert "\n" not in str(info.value)

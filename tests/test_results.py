@@ -44,3 +44,14 @@ def test_bad_files_are_one_line(tmp_path, content, message):
     with pytest.raises(HandlerbenchError, match=message) as info:
         load(str(path))
     assert "\n" not in str(info.value)
+
+
+def test_files_with_the_same_name_are_labelled_by_path(tmp_path):
+    from handlerbench.results import load_all
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = save(tmp_path / "a" / "run.json", benchmark("x", [1.0, 1.0]))
+    second = save(tmp_path / "b" / "run.json", benchmark("x", [1.0, 1.0]))
+    assert [r.label for r in load_all([first, second])] == [first, second]
+    assert [r.label for r in load_all([first])] == ["run"]

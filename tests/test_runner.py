@@ -67,3 +67,51 @@ def test_duplicate_names_are_refused_before_any_work():
     tgt = scenario_target(Scenario.parse("wsgi/none/sync"))
     with pytest.raises(HandlerbenchError, match="scenario given twice: wsgi/none/sync"):
         bench_targets(pyperf.Runner.__new__(pyperf.Runner), [tgt, tgt])
+
+
+class FakeRunner:
+    """Just what bench_targets asks of a pyperf Runner in a worker."""
+
+    def __init__(self, **args):
+        from argparse import Namespace
+
+        self.args = Namespace(worker=True, worker_task=99, **args)
+        self.timed = []
+
+    def parse_args(self):
+        return self.args
+
+    def bench_time_func(self, name, timer, metadata=None, inner_loops=None):
+        self.timed.append((name, metadata, inner_loops))
+
+
+def test_a_worker_refuses_an_observation_made_on_other_versions():
+    tgt = scenario_target(Scenario.parse("wsgi/none/sync"))
+    observed = {"wsgi/none/sync@c=4": {"peak_threads": 5, "observed_on": "Python 2.7"}}
+    with pytest.raises(HandlerbenchError, match=r"observed on Python 2\.7 but timed on Python 3"):
+        bench_targets(FakeRunner(observed=observed), [tgt], [1, 4])
+
+
+def test_a_worker_puts_its_own_observation_in_the_metadata():
+    from handlerbench.runner import observed_on
+
+    tgt = scenario_target(Scenario.parse("wsgi/none/sync"))
+    observed = {"wsgi/none/sync@c=4": {"peak_threads": 5, "observed_on": observed_on()}}
+    runner = FakeRunner(observed=observed)
+    bench_targets(runner, [tgt], [1, 4])
+    (_, sequential, none), (name, concurrent, inner) = runner.timed
+    assert (none, "peak_threads" in sequential, sequential["concurrency"]) == (None, False, 1)
+    assert (name, concurrent["peak_threads"], inner) == ("wsgi/none/sync@c=4", 5, 40)
+
+
+def test_workers_get_only_their_own_observation(monkeypatch):
+    from handlerbench import runner as runner_module
+
+    monkeypatch.setattr(runner_module, "PLAN", ["a", "a@c=4", "b@c=4"])
+    monkeypatch.setattr(runner_module, "OBSERVED", {"a@c=4": {"x": 1}, "b@c=4": {"x": 2}})
+    cmd = ["python", "--worker", "--worker-task=2"]
+    runner_module.forward_observations(cmd)
+    assert cmd[-2:] == ["--observed", '{"b@c=4":{"x":2}}']
+    cmd = ["python", "--worker", "--worker-task=0"]
+    runner_module.forward_observations(cmd)
+    assert cmd == ["python", "--worker", "--worker-task=0"]
