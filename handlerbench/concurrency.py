@@ -46,6 +46,9 @@ from handlerbench.requests import AsgiExchange, StartResponse
 # How often the watchdog looks at the requests in flight, in seconds.
 WATCH_INTERVAL = 0.05
 DEFAULT_DEADLINE = 30.0
+# Threads of the harness itself (watchdog guard, sampler), never counted as the
+# app's. The WSGI client threads are not among them: they stand for a server's.
+HARNESS = "handlerbench-harness-"
 # Requests each client sends per pyperf loop: enough that a timed batch is a
 # sustained closed loop, not one burst of N requests and its drain.
 REQUESTS_PER_CLIENT = 10
@@ -156,7 +159,7 @@ class ConcurrentDriver:
         the WSGI client threads already exist: they count as alive, not as
         started per request. Threads alive before the warm-up are the baseline.
         """
-        baseline = threading.active_count()
+        baseline = app_threads()
         self.run(1)
         per_client = max(1, math.ceil(requests / self.concurrency))
         latencies: list[float] = []
@@ -394,7 +397,7 @@ def guard_blocked_loop(batch: _Batch, deadline: float, name: str) -> Iterator[No
                 )
                 os._exit(1)
 
-    thread = threading.Thread(target=guard, name="handlerbench-loop-guard", daemon=True)
+    thread = threading.Thread(target=guard, name=f"{HARNESS}loop-guard", daemon=True)
     thread.start()
     try:
         yield
@@ -421,7 +424,7 @@ class ThreadWatch:
 
     def __init__(self, baseline: int | None = None) -> None:
         self.lock = threading.Lock()
-        self.baseline = threading.active_count() if baseline is None else baseline
+        self.baseline = app_threads() if baseline is None else baseline
         self.started = 0
         self.peak = 1
         self.peak_sampled = 1
@@ -429,8 +432,13 @@ class ThreadWatch:
         self.sampler_cpu = 0.0
 
     def alive(self) -> int:
-        # Plus one for the main thread, minus one for the sampler.
-        return threading.active_count() - self.baseline
+        # Plus one for the main thread.
+        return app_threads() - self.baseline + 1
+
+
+def app_threads() -> int:
+    """Threads alive, the harness's own left out."""
+    return sum(not thread.name.startswith(HARNESS) for thread in threading.enumerate())
 
 
 @contextmanager
@@ -448,6 +456,8 @@ def watch_threads(baseline: int | None = None, interval: float = 0.001) -> Itera
 
     def counted_start(thread, *args, **kwargs):
         original_start(thread, *args, **kwargs)
+        if thread.name.startswith(HARNESS):
+            return
         with watch.lock:
             watch.started += 1
             watch.peak = max(watch.peak, watch.alive())
@@ -458,7 +468,7 @@ def watch_threads(baseline: int | None = None, interval: float = 0.001) -> Itera
             watch.peak_sampled = max(watch.peak_sampled, watch.alive())
         watch.sampler_cpu = thread_time() - cpu
 
-    sampler = threading.Thread(target=sample, name="handlerbench-thread-sampler", daemon=True)
+    sampler = threading.Thread(target=sample, name=f"{HARNESS}thread-sampler", daemon=True)
     sampler.start()
     threading.Thread.start = counted_start  # type: ignore[method-assign]
     try:
