@@ -36,11 +36,12 @@ Measure what Django's request handlers cost, in-process.
 
 commands:
   run [SCENARIO ...]   time scenarios with pyperf and print a table
-                       (no scenario: the four without middleware)
+                       (no scenario: the four without middleware; or give the
+                       axes: --handler, --stack, --view; --concurrency N,N)
   transitions [SCENARIO ...]
                        count and name every sync/async hop of one request
-                       (no scenario: every built-in scenario)
-  list                 list handlers, stacks, views and scenario names
+                       (no scenario: hello world, stacks none/default/default-fixed)
+  list                 the stacks with their middleware, the views with what they do
   report FILE ...      one table across saved runs (e.g. results/*.json of tox -m bench)
   compare BEFORE AFTER time change and hops added/removed per scenario;
                        --max-slowdown PCT and --no-new-hops make it a CI gate
