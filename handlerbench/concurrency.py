@@ -35,7 +35,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
-from io import BytesIO
 from time import perf_counter, process_time, thread_time
 
 from handlerbench.compat import create_task_in_fresh_context
@@ -206,8 +205,8 @@ class ConcurrentDriver:
     # ASGI: one task per client on the driver's loop, one task per request.
     async def _asgi_batch(self, loops: int, batch: _Batch) -> float:
         driver = self.driver
-        app, loop = driver.app, driver.loop
-        template, request_message = driver.scope, driver.request_message
+        app, loop, new_scope = driver.app, driver.loop, driver.new_scope
+        request_message = driver.request_message
         expected = driver.expected_status
         started, answered, bad, latencies = (
             batch.started,
@@ -221,8 +220,7 @@ class ConcurrentDriver:
                 if batch.stopped:
                     return
                 exchange = AsgiExchange(request_message)
-                scope = template.copy()
-                scope["state"] = {}
+                scope = new_scope()
                 started[slot] = t = perf_counter()
                 await create_task_in_fresh_context(
                     loop, app(scope, exchange.receive, exchange.send)
@@ -266,7 +264,7 @@ class ConcurrentDriver:
     # WSGI: ``concurrency`` threads of a pool that outlives the batch, as gthread's do.
     def _wsgi_batch(self, loops: int, batch: _Batch) -> float:
         driver = self.driver
-        app, template, body = driver.app, driver.environ, driver.spec.body
+        app, new_environ = driver.app, driver.new_environ
         expected = driver.expected_status
         started, answered, bad, latencies = (
             batch.started,
@@ -280,8 +278,7 @@ class ConcurrentDriver:
             for _ in range(loops):
                 if batch.stopped:
                     return
-                environ = template.copy()
-                environ["wsgi.input"] = BytesIO(body)
+                environ = new_environ()
                 started[slot] = t = perf_counter()
                 result = app(environ, start_response)
                 try:

@@ -92,9 +92,14 @@ class WsgiDriver(Driver):
         super().__init__(app, spec, name)
         self.environ = wsgi_environ(spec)
 
-    def request(self) -> Response:
+    def new_environ(self) -> dict:
+        """What one request gets: a copy of the template with a fresh ``wsgi.input``."""
         environ = self.environ.copy()
         environ["wsgi.input"] = BytesIO(self.spec.body)
+        return environ
+
+    def request(self) -> Response:
+        environ = self.new_environ()
         start_response = StartResponse()
         result = self.app(environ, start_response)
         try:
@@ -115,6 +120,7 @@ class WsgiDriver(Driver):
         start_response = StartResponse()
         t0 = perf_counter()
         for _ in range(loops):
+            # new_environ(), inlined: this loop is the harness floor users see.
             environ = template.copy()
             environ["wsgi.input"] = BytesIO(body)
             result = app(environ, start_response)
@@ -146,7 +152,8 @@ class AsgiDriver(Driver):
         self.request_message = asgi_request_message(spec)
         self.loop = new_event_loop(loop)
 
-    def _new_scope(self) -> dict:
+    def new_scope(self) -> dict:
+        """What one request gets: a copy of the template with a fresh ``state``."""
         scope = self.scope.copy()
         scope["state"] = {}
         return scope
@@ -157,7 +164,7 @@ class AsgiDriver(Driver):
     async def _request(self) -> Response:
         exchange = AsgiExchange(self.request_message)
         task = create_task_in_fresh_context(
-            self.loop, self.app(self._new_scope(), exchange.receive, exchange.send)
+            self.loop, self.app(self.new_scope(), exchange.receive, exchange.send)
         )
         await task
         if not exchange.status:
@@ -184,7 +191,7 @@ class AsgiDriver(Driver):
         t0 = perf_counter()
         for _ in range(loops):
             exchange = AsgiExchange(request_message)
-            # _new_scope(), inlined: this loop is the harness floor users see.
+            # new_scope(), inlined: this loop is the harness floor users see.
             scope = template.copy()
             scope["state"] = {}
             await create_task_in_fresh_context(loop, app(scope, exchange.receive, exchange.send))
