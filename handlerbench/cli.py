@@ -148,11 +148,146 @@ def add_target_arguments(group: Any, default: str) -> None:
     )
 
 
+class Body(bytes):
+    """A request body from ``--body``: its bytes, and how to hand it to a worker."""
+
+    source: str
+
+    def __str__(self) -> str:
+        return self.source
+
+
+def _body(text: str) -> Body:
+    """``--body TEXT`` or ``--body @FILE`` (read now, so an unreadable file fails at once)."""
+    if not text.startswith("@"):
+        body = Body(text.encode("utf-8"))
+        body.source = text
+        return body
+    path = os.path.abspath(text[1:])
+    try:
+        with open(path, "rb") as file:
+            body = Body(file.read())
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"cannot read {text[1:]}: {exc.strerror}") from None
+    body.source = "@" + path
+    return body
+
+
+def _directory(text: str) -> str:
+    path = os.path.abspath(text)
+    if not os.path.isdir(path):
+        raise argparse.ArgumentTypeError(f"{text}: no such directory")
+    return path
+
+
+def _status(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an HTTP status") from None
+    if not 100 <= value <= 599:
+        raise argparse.ArgumentTypeError(f"{text!r}: an HTTP status is 100 to 599")
+    return value
+
+
+def add_request_arguments(parser: argparse.ArgumentParser) -> None:
+    """Your own project (``--settings``) and the request to send it (or ``--app``)."""
+    group = parser.add_argument_group(
+        "your project",
+        "time a request to your own Django project: its MIDDLEWARE, URLconf and database. "
+        "--stack default is its MIDDLEWARE, default-fixed the same with the #37177 fix, none "
+        "without. The request options also apply to --app.",
+    )
+    group.add_argument(
+        "--settings",
+        metavar="MODULE",
+        help="the project's settings module, as DJANGO_SETTINGS_MODULE (mysite.settings)",
+    )
+    group.add_argument(
+        "--pythonpath",
+        type=_directory,
+        metavar="DIR",
+        help="the directory the project imports from, as manage.py's (default: the current one)",
+    )
+    group.add_argument(
+        "--path", metavar="PATH", help="the URL path, with an optional ?query (default: /)"
+    )
+    group.add_argument(
+        "--method", metavar="METHOD", help="the HTTP method (default: GET, POST with a body)"
+    )
+    group.add_argument(
+        "--header",
+        action="append",
+        metavar="'NAME: VALUE'",
+        help="a request header (repeatable)",
+    )
+    group.add_argument("--query", metavar="QUERY", help="the query string, a=1&b=2")
+    group.add_argument(
+        "--body",
+        type=_body,
+        metavar="TEXT|@FILE",
+        help="the request body, or a file's contents (form-encoded unless a Content-Type "
+        "header says otherwise)",
+    )
+    group.add_argument(
+        "--json",
+        dest="json_body",
+        metavar="JSON",
+        help="a JSON request body, sent with Content-Type: application/json",
+    )
+    group.add_argument(
+        "--cookie", action="append", metavar="NAME=VALUE", help="a cookie to send (repeatable)"
+    )
+    group.add_argument(
+        "--host",
+        metavar="HOST[:PORT]",
+        help="the Host header, which must be in ALLOWED_HOSTS (default: 127.0.0.1:8000)",
+    )
+    group.add_argument(
+        "--expect-status",
+        type=_status,
+        metavar="CODE",
+        help="the status the request must answer (default: any 2xx; a redirect or an "
+        "error is refused unless expected)",
+    )
+
+
+# dest of each request option, and which of them a built-in scenario refuses.
+REQUEST_OPTIONS = {
+    "--path": "path",
+    "--method": "method",
+    "--header": "header",
+    "--query": "query",
+    "--body": "body",
+    "--json": "json_body",
+    "--cookie": "cookie",
+    "--host": "host",
+    "--expect-status": "expect_status",
+}
+
+
+def request_from_args(args: argparse.Namespace):
+    """The ``RequestSpec`` the request options describe."""
+    from handlerbench.requests import build_request
+
+    return build_request(
+        path=args.path or "/",
+        method=args.method,
+        query=args.query,
+        headers=args.header or (),
+        body=args.body,
+        json_body=args.json_body,
+        cookies=args.cookie or (),
+        host=args.host,
+    )
+
+
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     """handlerbench's own ``run`` options, added to pyperf's parser."""
     group = parser.add_argument_group("handlerbench")
     add_target_arguments(group, "the four with stack 'none'")
     add_load_arguments(group)
+    add_request_arguments(parser)
     group.add_argument(
         "--format",
         choices=report.FORMATS,
@@ -223,7 +358,12 @@ FORWARDED = {
     "--concurrency": "concurrency",
     "--deadline": "deadline",
     "--loop": "loop",
+    "--settings": "settings",
+    "--pythonpath": "pythonpath",
+    **REQUEST_OPTIONS,
 }
+# Options given once per value.
+REPEATED = ("--header", "--cookie")
 
 
 def forward_arguments(cmd: list[str], args: argparse.Namespace) -> None:
@@ -232,24 +372,34 @@ def forward_arguments(cmd: list[str], args: argparse.Namespace) -> None:
         cmd.extend(("--app", args.app, "--interface", args.interface))
     for flag, attribute in FORWARDED.items():
         value = getattr(args, attribute, None)
-        if value is not None:
+        if value is None:
+            continue
+        if flag in REPEATED:
+            for item in value:
+                cmd.extend((flag, item))
+        else:
             cmd.extend((flag, ",".join(map(str, value)) if isinstance(value, list) else str(value)))
     forward_observations(cmd)
     cmd.extend(getattr(args, "scenarios", None) or ())
+
+
+def _given(args: argparse.Namespace, flags) -> list[str]:
+    return [flag for flag in flags if getattr(args, FORWARDED[flag], None) is not None]
+
+
+BUILT_IN_ONLY = ("--view", "--middleware", "--delay", "--work", "--body-size")
 
 
 def targets_from_args(args: argparse.Namespace, default: Sequence[scenario.Scenario]) -> list:
     """The targets the command line names, in report order; contradictions are usage errors."""
     from handlerbench.targets import app_target, scenario_target
 
-    axes = [f"--{name}" for name in ("handler", "stack", "view") if getattr(args, name)]
+    loop = getattr(args, "loop", None) or "asyncio"
+    request_options = _given(args, REQUEST_OPTIONS)
+    if args.settings or args.pythonpath:
+        return project_targets(args, loop)
     if args.app:
-        built_in_only = ("--handler", "--stack", "--view", "--middleware", "--delay", "--work")
-        scenario_options = [
-            flag
-            for flag in (*built_in_only, "--body-size")
-            if getattr(args, FORWARDED[flag]) is not None
-        ]
+        scenario_options = _given(args, ("--handler", "--stack", *BUILT_IN_ONLY))
         if args.scenarios:
             raise UsageError("give either --app or scenario names, not both")
         if scenario_options:
@@ -258,9 +408,16 @@ def targets_from_args(args: argparse.Namespace, default: Sequence[scenario.Scena
             )
         if not args.interface:
             raise UsageError("--app needs --interface wsgi or --interface asgi")
-        return [app_target(args.app, args.interface, loop=getattr(args, "loop", None) or "asyncio")]
+        request = request_from_args(args)
+        return [app_target(args.app, args.interface, request, loop, args.expect_status)]
     if args.interface:
         raise UsageError("--interface applies only with --app")
+    if request_options:
+        raise UsageError(
+            f"{', '.join(request_options)} apply to --settings (your project) or --app; "
+            "the built-in views send their own requests"
+        )
+    axes = [f"--{name}" for name in ("handler", "stack", "view") if getattr(args, name)]
     options = view_options(args)
     middleware = tuple(args.middleware or ())
     if args.scenarios and axes:
@@ -276,8 +433,61 @@ def targets_from_args(args: argparse.Namespace, default: Sequence[scenario.Scena
         chosen = list(default)
     if middleware and not any(s.stack.startswith("custom") for s in chosen):
         raise UsageError("--middleware applies only to the stacks custom and custom-fixed")
-    loop = getattr(args, "loop", None) or "asyncio"
     return [scenario_target(s, options, middleware, loop) for s in chosen]
+
+
+def project_targets(args: argparse.Namespace, loop: str) -> list:
+    """``--settings``: the request to the user's project, per handler and stack."""
+    from handlerbench.project import PROJECT_STACKS, Project, project_target
+
+    if not args.settings:
+        raise UsageError("--pythonpath applies only with --settings")
+    if args.app:
+        raise UsageError("give either --settings or --app, not both")
+    if args.scenarios:
+        raise UsageError(
+            "with --settings, name the request with --path (and --handler, --stack), "
+            "not scenario names"
+        )
+    built_in = _given(args, BUILT_IN_ONLY)
+    if built_in:
+        raise UsageError(
+            f"{', '.join(built_in)} {'is an option' if len(built_in) == 1 else 'are options'} "
+            "of the built-in app's scenarios, not of --settings"
+        )
+    if args.interface:
+        raise UsageError("--interface applies only with --app")
+    handlers = args.handler or list(scenario.HANDLERS)
+    unknown = [h for h in handlers if h not in scenario.HANDLERS]
+    if unknown:
+        raise UsageError(
+            f"unknown handler {unknown[0]!r} (choose from {', '.join(scenario.HANDLERS)})"
+        )
+    stacks = args.stack or ["default"]
+    for stack in stacks:
+        if stack not in PROJECT_STACKS:
+            raise UsageError(
+                f"with --settings, --stack is {', '.join(PROJECT_STACKS)} "
+                f"(default: the project's MIDDLEWARE), not {stack!r}"
+            )
+    request = request_from_args(args)
+    project = Project(args.settings, (args.pythonpath,) if args.pythonpath else ())
+    return [
+        project_target(project, handler, stack, request, args.expect_status, loop)
+        for stack in stacks
+        for handler in handlers
+    ]
+
+
+def warn_debug(targets: Sequence) -> None:
+    """Say so when a project runs with DEBUG on: it is not what production pays."""
+    settings = {t.metadata["settings"] for t in targets if t.metadata.get("debug") == "True"}
+    for module in sorted(settings):
+        print(
+            f"{PROG}: warning: {module} has DEBUG = True: Django records every SQL query and "
+            "serves debug pages; figures will not be what production pays",
+            file=sys.stderr,
+        )
 
 
 def cmd_run(argv: Sequence[str]) -> int:
@@ -295,6 +505,8 @@ def cmd_run(argv: Sequence[str]) -> int:
     add_run_arguments(parser)
     args = runner.parse_args(list(argv))
     targets = targets_from_args(args, scenario.default_scenarios())
+    if not args.worker:
+        warn_debug(targets)
     benchmarks = bench_targets(
         runner, targets, args.concurrency or [1], args.deadline or DEFAULT_DEADLINE
     )
@@ -325,15 +537,22 @@ def cmd_transitions(argv: Sequence[str]) -> int:
         metavar="N",
         help="record N requests after a warm-up and check they agree (default: 3)",
     )
-    parser.add_argument("--json", action="store_true", help="print a JSON list, one per scenario")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text (default), or a JSON list with one object per scenario",
+    )
+    add_request_arguments(parser)
     args = parser.parse_args(list(argv))
     targets = targets_from_args(args, scenario.transition_scenarios())
+    warn_debug(targets)
     names = [target.name for target in targets]
     duplicated = sorted({name for name in names if names.count(name) > 1})
     if duplicated:
         raise UsageError(f"scenario given twice: {', '.join(duplicated)}")
     reports = [count_transitions(target, requests=args.requests) for target in targets]
-    if args.json:
+    if args.format == "json":
         print(json.dumps([report.to_dict() for report in reports], indent=2))
     else:
         print("\n\n".join(format_report(report) for report in reports))

@@ -67,6 +67,13 @@ def frame_qualname(frame: FrameType) -> str:
     return f"{type(owner).__name__}.{name}" if owner is not None else name
 
 
+# Python 3.12 moved cProfile onto sys.monitoring, which is per interpreter: one
+# enabled ``cProfile.Profile`` sees every thread. On 3.10/3.11 it hooks only the
+# thread that enabled it, so profiling.py gives each new thread (the executor
+# threads asgiref starts per ASGI request) a profiler of its own.
+CPROFILE_SEES_ALL_THREADS = sys.version_info >= (3, 12)
+
+
 # ------------------------------------------------------------------------------
 # Django and asgiref releases: what changes the path of a request, and since when.
 #

@@ -1,29 +1,43 @@
-"""Charts of saved results, with matplotlib (the ``plot`` extra)."""
+"""Charts of saved results, with matplotlib (the ``plot`` extra).
+
+``report --plot`` writes a file, so it forces the Agg backend (no display
+needed). ``RunResult.plot()`` runs inside Jupyter, so it keeps whatever
+backend is current: switching to Agg there would stop inline display.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import pyperf
 
 from handlerbench.errors import HandlerbenchError
 from handlerbench.results import Result, scenario_names
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
-def _pyplot():
+
+def _pyplot(needed_by: str, backend: str | None = None):
+    """matplotlib.pyplot, on ``backend`` if given; without matplotlib, one clear line."""
     try:
         import matplotlib
 
-        matplotlib.use("Agg")
+        if backend is not None:
+            matplotlib.use(backend)
         import matplotlib.pyplot as plt
     except ImportError:
         raise HandlerbenchError(
-            "--plot needs matplotlib: pip install 'handlerbench[plot]'"
+            f"{needed_by} needs matplotlib: pip install 'handlerbench[plot]'"
         ) from None
     return plt
 
 
 def plot_results(results: Sequence[Result], path: str) -> None:
     """Horizontal bars: us per request for each scenario, one bar per file."""
-    plt = _pyplot()
+    plt = _pyplot("--plot", backend="Agg")
     names = scenario_names(list(results))
     height = 0.8 / max(len(results), 1)
     figure, axes = plt.subplots(figsize=(9, 0.5 + 0.35 * len(names) * max(len(results), 1)))
@@ -46,3 +60,33 @@ def plot_results(results: Sequence[Result], path: str) -> None:
         raise HandlerbenchError(f"--plot {path}: {exc}") from None
     finally:
         plt.close(figure)
+
+
+def plot_benchmarks(
+    benchmarks: Sequence[pyperf.Benchmark], title: str = "", ax: Axes | None = None
+) -> Figure:
+    """One run's bars: mean us per request per benchmark, std dev as error bars.
+
+    Draws into ``ax`` if given, else into a new figure that is closed again
+    (so Jupyter shows the returned figure once, not twice). Uses the current
+    backend.
+    """
+    plt = _pyplot("plot()")
+    names = [benchmark.get_name() for benchmark in benchmarks]
+    means = [benchmark.mean() * 1e6 for benchmark in benchmarks]
+    # A single value has no std dev: no error bar.
+    stdevs = [b.stdev() * 1e6 if b.get_nvalue() > 1 else 0.0 for b in benchmarks]
+    figure = None
+    if ax is None:
+        figure, ax = plt.subplots(figsize=(9, 1 + 0.4 * len(names)))
+    ax.barh(range(len(names)), means, xerr=stdevs, capsize=3)
+    ax.set_yticks(range(len(names)))
+    ax.set_yticklabels(names)
+    ax.invert_yaxis()
+    ax.set_xlabel("us per request (mean +- std dev; for NAME@c=N: 1 / throughput)")
+    if title:
+        ax.set_title(title)
+    if figure is not None:
+        figure.tight_layout()
+        plt.close(figure)
+    return ax.figure

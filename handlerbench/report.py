@@ -3,17 +3,19 @@
 Sequential runs print time per request and hops; runs at several
 concurrencies print the #37177 table's shape: one row per scenario, the
 sequential time, then throughput, p99 latency and peak threads per
-concurrency.
+concurrency. Tables also render as HTML, for notebooks (``RunResult``).
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 import pyperf
 
 from handlerbench.results import Result, hop_names, hops, scenario_names
 
+# The command line's --format choices; render() also takes "html" (notebooks).
 FORMATS = ("text", "md")
 HEADER = ("scenario", "us/req", "ratio", "s2a/req", "a2s/req", "threads/req")
 # Per-request counts the counting pass puts in each benchmark's metadata.
@@ -46,6 +48,8 @@ def rows(benchmarks: Sequence[pyperf.Benchmark]) -> list[tuple[str, ...]]:
 
 def render(header: Sequence[str], body: Sequence[Sequence[str]], fmt: str = "text") -> str:
     """A table: the first column left-aligned, the others right-aligned."""
+    if fmt == "html":
+        return _html(header, body)
     if fmt == "md":
         lines = ["| " + " | ".join(header) + " |", "| --- |" + " ---: |" * (len(header) - 1)]
         lines += ["| " + " | ".join(row) + " |" for row in body]
@@ -60,8 +64,22 @@ def render(header: Sequence[str], body: Sequence[Sequence[str]], fmt: str = "tex
     return "\n".join(lines)
 
 
+def _html(header: Sequence[str], body: Sequence[Sequence[str]]) -> str:
+    """An HTML ``<table>``, every cell escaped."""
+
+    def cells(tag: str, row: Sequence[str]) -> str:
+        return "".join(
+            f'<{tag} style="text-align: {"right" if i else "left"}">{html.escape(cell)}</{tag}>'
+            for i, cell in enumerate(row)
+        )
+
+    lines = ["<table>", f"<thead><tr>{cells('th', header)}</tr></thead>", "<tbody>"]
+    lines += [f"<tr>{cells('td', row)}</tr>" for row in body]
+    return "\n".join([*lines, "</tbody>", "</table>"])
+
+
 def format_table(benchmarks: Sequence[pyperf.Benchmark], fmt: str = "text") -> str:
-    """The sequential summary table in ``fmt`` ("text" or "md")."""
+    """The sequential summary table in ``fmt`` ("text", "md" or "html")."""
     return render(HEADER, rows(benchmarks), fmt)
 
 
@@ -107,7 +125,10 @@ def format_concurrency_table(benchmarks: Sequence[pyperf.Benchmark], fmt: str = 
 
 
 def summary(benchmarks: Sequence[pyperf.Benchmark], fmt: str = "text") -> str:
-    """The table a run ends with: sequential, or the concurrency shape when any c > 1."""
+    """The table a run ends with: sequential, or the concurrency shape when any c > 1.
+
+    ``fmt`` is "text", "md" or "html".
+    """
     if all(concurrency(b) == 1 for b in benchmarks):
         return format_table(benchmarks, fmt)
     return format_concurrency_table(benchmarks, fmt)

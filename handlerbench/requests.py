@@ -13,10 +13,15 @@ request and keep what the app answered, for checking.
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 from wsgiref.util import FileWrapper
+
+from handlerbench.errors import UsageError
 
 SERVER_SOFTWARE = "handlerbench"
 
@@ -46,6 +51,86 @@ class RequestSpec:
         if self.body and not any(name == "content-length" for name, _ in headers):
             headers.append(("content-length", str(len(self.body))))
         return headers
+
+
+# RFC 9110 tokens: what a method or a header name may be made of.
+TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+FORM = "application/x-www-form-urlencoded"
+
+
+def build_request(
+    path: str = "/",
+    method: str | None = None,
+    query: str | None = None,
+    headers: Sequence[str] = (),
+    body: bytes | None = None,
+    json_body: str | None = None,
+    cookies: Sequence[str] = (),
+    host: str | None = None,
+) -> RequestSpec:
+    """The ``RequestSpec`` the request options describe, as curl would send it.
+
+    ``path`` may carry its query (``/items/?page=2``); ``headers`` are
+    ``"Name: value"`` lines; a body or JSON without a method is a POST, a
+    body is form-encoded unless a Content-Type says otherwise, and cookies
+    are ``name=value`` pairs joined into one Cookie header. Anything
+    malformed is a ``UsageError`` naming the option.
+    """
+    parts = urlsplit(path)
+    if not path.startswith("/") or parts.scheme or parts.netloc or parts.fragment:
+        raise UsageError(f"--path {path!r} must be a path starting with / (no scheme, host or #)")
+    if parts.query and query is not None:
+        raise UsageError("give the query string in --path or in --query, not both")
+    query_string = parts.query if query is None else query.removeprefix("?")
+    if body is not None and json_body is not None:
+        raise UsageError("give either --body or --json, not both")
+    content_type = None
+    if json_body is not None:
+        try:
+            json.loads(json_body)
+        except ValueError as exc:
+            raise UsageError(f"--json is not valid JSON: {exc}") from None
+        body, content_type = json_body.encode("utf-8"), "application/json"
+    elif body is not None:
+        content_type = FORM
+    method = (method or ("POST" if body is not None else "GET")).upper()
+    if not TOKEN.fullmatch(method):
+        raise UsageError(f"--method {method!r} is not an HTTP method")
+    parsed: list[tuple[str, str]] = []
+    for line in headers:
+        name, sep, value = line.partition(":")
+        if not sep or not TOKEN.fullmatch(name.strip()):
+            raise UsageError(f"--header {line!r} is not of the form 'Name: value'")
+        parsed.append((name.strip().lower(), value.strip()))
+    given = {name for name, _ in parsed}
+    for cookie in cookies:
+        name, sep, _value = cookie.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--cookie {cookie!r} is not of the form name=value")
+    defaults = [(n, v) for n, v in DEFAULT_HEADERS if n not in given]
+    if host is not None:
+        if not host or any(c in host for c in "/ ?#@"):
+            raise UsageError(f"--host {host!r} is not a host name (with an optional :port)")
+        defaults = [("host", host) if n == "host" else (n, v) for n, v in defaults]
+        parsed = [(n, v) for n, v in parsed if n != "host"]
+    extra = []
+    if content_type and "content-type" not in given:
+        extra.append(("content-type", content_type))
+    if cookies:
+        extra.append(("cookie", "; ".join(c.strip() for c in cookies)))
+    return RequestSpec(
+        method=method,
+        path=unquote(parts.path),
+        query_string=query_string,
+        headers=(*defaults, *parsed, *extra),
+        body=body or b"",
+    )
+
+
+def describe(spec: RequestSpec) -> str:
+    """``GET /api/items/?page=2``: the request line, as names and messages show it."""
+    query = f"?{spec.query_string}" if spec.query_string else ""
+    return f"{spec.method} {spec.path}{query}"
 
 
 def wsgi_environ(spec: RequestSpec) -> dict:

@@ -35,14 +35,19 @@ class Result:
         )
 
 
-def load(path: str) -> Result:
+def load_suite(path: str) -> pyperf.BenchmarkSuite:
     """Read one pyperf JSON file; a missing or malformed file is one clear line."""
     try:
-        suite = pyperf.BenchmarkSuite.load(path)
+        return pyperf.BenchmarkSuite.load(path)
     except FileNotFoundError:
         raise HandlerbenchError(f"{path}: no such file") from None
     except Exception as exc:
         raise HandlerbenchError(f"{path}: not a pyperf JSON file ({exc})") from None
+
+
+def load(path: str) -> Result:
+    """Read one pyperf JSON file (see ``load_suite``), labelled by its file name."""
+    suite = load_suite(path)
     label = Path(path).name.removesuffix(".gz").removesuffix(".json")
     return Result(label, {b.get_name(): b for b in suite.get_benchmarks()})
 
@@ -65,10 +70,15 @@ def hops(benchmark: pyperf.Benchmark) -> int | None:
     return int(metadata["sync_to_async"]) + int(metadata.get("async_to_sync", 0))
 
 
+def hop_list(benchmark: pyperf.Benchmark) -> list[str]:
+    """The hops of one request in order (``s2a SessionMiddleware.process_request``, ...)."""
+    listed = benchmark.get_metadata().get("hop_list", "")
+    return [name for name in str(listed).split("; ") if name]
+
+
 def hop_names(benchmark: pyperf.Benchmark) -> Counter[str]:
     """Each hop of one request by name (``s2a SessionMiddleware.process_request``), counted."""
-    listed = benchmark.get_metadata().get("hop_list", "")
-    return Counter(name for name in str(listed).split("; ") if name)
+    return Counter(hop_list(benchmark))
 
 
 def scenario_names(results: list[Result]) -> list[str]:

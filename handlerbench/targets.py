@@ -18,7 +18,7 @@ from handlerbench.compat import asgiref_version, distribution_version, django_ve
 from handlerbench.drivers import DRIVERS, Driver, make_driver
 from handlerbench.errors import HandlerbenchError, UsageError
 from handlerbench.modes import fixable
-from handlerbench.requests import RequestSpec
+from handlerbench.requests import RequestSpec, describe
 from handlerbench.scenario import Scenario
 
 
@@ -40,7 +40,7 @@ def versions() -> dict[str, str]:
     }
 
 
-def _checked(driver: Driver, check: Callable, *expected) -> Driver:
+def checked(driver: Driver, check: Callable, *expected) -> Driver:
     """Run the checked request; a driver that fails it is closed, never returned."""
     try:
         check(driver, *expected)
@@ -76,7 +76,7 @@ def scenario_target(
                 f"{scenario.name}: building the handler raised {type(exc).__name__}: {exc}"
             ) from exc
         driver = make_driver(scenario.handler, handler, endpoint.request, scenario.name, loop)
-        return _checked(driver, check_django, endpoint.status, endpoint.body)
+        return checked(driver, check_django, endpoint.status, endpoint.body)
 
     metadata = {**versions(), **scenario.metadata(), **endpoint.parameters}
     if scenario.handler == "asgi":
@@ -116,17 +116,26 @@ def load_callable(spec: str) -> Callable:
 
 
 def app_target(
-    spec: str, interface: str, request: RequestSpec | None = None, loop: str = "asyncio"
+    spec: str,
+    interface: str,
+    request: RequestSpec | None = None,
+    loop: str = "asyncio",
+    expect_status: int | None = None,
 ) -> Target:
-    """Any WSGI or ASGI callable, driven like Django's handlers; only the status is checked."""
+    """Any WSGI or ASGI callable, driven like Django's handlers; only the status is checked.
+
+    ``expect_status`` None accepts any 2xx.
+    """
     if interface not in DRIVERS:
         raise UsageError(f"unknown interface {interface!r} (choose from {', '.join(DRIVERS)})")
     request = request or RequestSpec()
     name = f"{interface}/app/{spec}"
+    if request != RequestSpec():
+        name += f" {describe(request)}"
 
     def build() -> Driver:
         driver = make_driver(interface, load_callable(spec), request, name, loop)
-        return _checked(driver, check_app)
+        return checked(driver, check_app, expect_status)
 
     metadata = {**versions(), "handler": interface, "stack": "app", "view": "app", "app": spec}
     if interface == "asgi":

@@ -202,6 +202,10 @@ def callable_name(func: Any) -> str:
     """A name a person recognises: ``SessionMiddleware.process_request``, ``request_started``."""
     while isinstance(func, functools.partial):
         func = func.func
+    view_class = getattr(func, "view_class", None)
+    if isinstance(view_class, type):
+        # A class-based view's as_view(): its __wrapped__ is the base View.dispatch.
+        return f"{view_class.__qualname__}.as_view()"
     func = inspect.unwrap(func) if callable(func) else func
     owner = getattr(func, "__self__", None)
     if owner is not None and inspect.ismethod(func):

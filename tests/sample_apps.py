@@ -5,7 +5,7 @@ import threading
 import time
 from contextlib import contextmanager
 
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.urls import path
 
 from handlerbench.app.null import asgi as asgi_null
@@ -114,7 +114,17 @@ def server_error_in_flight(request):
 
 
 # Used as ROOT_URLCONF by tests that need a failing Django view.
+def redirects(request):
+    return HttpResponseRedirect("/sync/")
+
+
+def not_here(request):
+    raise Http404("no such item")
+
+
 urlpatterns = [
+    path("redirects/", redirects),
+    path("not-here/", not_here),
     path("server-error/", server_error),
     path("raises/", raises),
     path("sync/", wrong_body),

@@ -252,7 +252,7 @@ def test_run_forwards_app_options_to_the_workers(tmp_path):
 
 
 def test_transitions_json_has_the_documented_keys():
-    result = handlerbench("transitions", "wsgi/none/async", "asgi/none/sync", "--json")
+    result = handlerbench("transitions", "wsgi/none/async", "asgi/none/sync", "--format", "json")
     assert result.returncode == 0, result.stderr
     reports = json.loads(result.stdout)
     assert [r["scenario"] for r in reports] == ["wsgi/none/async", "asgi/none/sync"]

@@ -35,3 +35,14 @@ def test_an_unknown_image_format_is_one_line(results, tmp_path):
     with pytest.raises(HandlerbenchError, match=r"--plot .*chart\.xyz: .*xyz") as info:
         plot_results(results, str(tmp_path / "chart.xyz"))
     assert "\n" not in str(info.value)
+
+
+def test_the_cli_chart_forces_the_agg_backend(results, tmp_path):
+    matplotlib = pytest.importorskip("matplotlib")
+    previous = matplotlib.get_backend()
+    matplotlib.use("pdf")
+    try:
+        plot_results(results, str(tmp_path / "chart.png"))
+        assert matplotlib.get_backend().lower() == "agg"
+    finally:
+        matplotlib.use(previous)

@@ -113,3 +113,20 @@ def test_same_hop_count_with_other_names_and_threads_are_flagged(tmp_path):
     new = load(save(tmp_path / "b.json", saved("s", [1e-3, 1e-3], ["s2a y"], threads_started=2)))
     row = format_results([old, new]).splitlines()[2]
     assert row.endswith("same count, names differ  differ: 1-2")
+
+
+def test_html_table_escapes_every_cell():
+    from handlerbench.report import render
+
+    page = render(("scenario", "a<b"), [("x&y", "1")], "html").splitlines()
+    assert page == [
+        "<table>",
+        '<thead><tr><th style="text-align: left">scenario</th>'
+        '<th style="text-align: right">a&lt;b</th></tr></thead>',
+        "<tbody>",
+        '<tr><td style="text-align: left">x&amp;y</td><td style="text-align: right">1</td></tr>',
+        "</tbody>",
+        "</table>",
+    ]
+    table = summary([benchmark("asgi/none/<sync>", [1e-3])], "html")
+    assert table.count("<tr>") == 2 and "asgi/none/&lt;sync&gt;" in table

@@ -276,3 +276,13 @@ def test_callable_names():
     import functools
 
     assert callable_name(functools.partial(test_callable_names)) == "test_callable_names"
+
+
+def test_a_class_based_view_is_named_by_its_class():
+    from django.views import View
+
+    class ItemsView(View):
+        def get(self, request):
+            return None
+
+    assert callable_name(ItemsView.as_view()).endswith("ItemsView.as_view()")

@@ -8,29 +8,9 @@ WSGIHandler or ASGIHandler with one of the middleware stacks of
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-
 from handlerbench.app.settings import configure
 from handlerbench.app.stacks import DEFAULT_MIDDLEWARE, Stack, resolve
-from handlerbench.errors import HandlerbenchError
-
-
-@contextmanager
-def middleware_setting(stack: tuple[str, ...]) -> Iterator[None]:
-    """Set ``settings.MIDDLEWARE`` while a handler is built, then put it back.
-
-    Handlers read MIDDLEWARE once, in ``load_middleware``, so one configured
-    process can hold handlers with different stacks.
-    """
-    from django.conf import settings
-
-    saved = settings.MIDDLEWARE
-    settings.MIDDLEWARE = list(stack)
-    try:
-        yield
-    finally:
-        settings.MIDDLEWARE = saved
+from handlerbench.handlers import make_handler
 
 
 def build_handler(kind: str, stack: Stack | str):
@@ -41,23 +21,7 @@ def build_handler(kind: str, stack: Stack | str):
     if isinstance(stack, str):
         stack = resolve(stack)
     configure()
-    from django.core.handlers.asgi import ASGIHandler
-    from django.core.handlers.wsgi import WSGIHandler
-    from django.utils.module_loading import import_string
-
-    from handlerbench.modes import sync_only_where_hooks_are_sync
-
-    for path in stack.middleware:
-        try:
-            import_string(path)
-        except ImportError as exc:
-            raise HandlerbenchError(f"middleware {path} does not import: {exc}") from exc
-    handler_class = {"wsgi": WSGIHandler, "asgi": ASGIHandler}[kind]
-    with ExitStack() as during_build:
-        during_build.enter_context(middleware_setting(stack.middleware))
-        if stack.fixed:
-            during_build.enter_context(sync_only_where_hooks_are_sync(stack.middleware))
-        return handler_class()
+    return make_handler(kind, stack.middleware, stack.fixed)
 
 
 __all__ = ["DEFAULT_MIDDLEWARE", "Stack", "build_handler", "configure"]

@@ -1,0 +1,5 @@
+"""A URLconf naming a view that does not exist: it raises ImportError on import."""
+
+from api.views import NoSuchView  # noqa: F401
+
+urlpatterns = []
