@@ -41,11 +41,14 @@ commands:
   transitions [SCENARIO ...]
                        count and name every sync/async hop of one request
                        (no scenario: hello world, stacks none/default/default-fixed)
+  profile SCENARIO     cProfile (or pyinstrument) of N requests: the top functions
   list                 the stacks with their middleware, the views with what they do
   report FILE ...      one table across saved runs (e.g. results/*.json of tox -m bench)
   compare BEFORE AFTER time change and hops added/removed per scenario;
                        --max-slowdown PCT and --no-new-hops make it a CI gate
 
+run, transitions and profile also take your own project: --settings mysite.settings
+--path /api/items/ (and --method, --header, --json ...).
 `{PROG} COMMAND --help` describes each command's options.
 """
 
@@ -282,6 +285,13 @@ def request_from_args(args: argparse.Namespace):
     )
 
 
+def run_options_parser() -> argparse.ArgumentParser:
+    """``run``'s own options without pyperf's (what ``hb.run(...)`` checks keywords against)."""
+    parser = argparse.ArgumentParser(prog=f"{PROG} run")
+    add_run_arguments(parser)
+    return parser
+
+
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     """handlerbench's own ``run`` options, added to pyperf's parser."""
     group = parser.add_argument_group("handlerbench")
@@ -414,8 +424,8 @@ def targets_from_args(args: argparse.Namespace, default: Sequence[scenario.Scena
         raise UsageError("--interface applies only with --app")
     if request_options:
         raise UsageError(
-            f"{', '.join(request_options)} apply to --settings (your project) or --app; "
-            "the built-in views send their own requests"
+            f"{', '.join(request_options)}: request options are for --settings (your "
+            "project) or --app; the built-in views send their own requests"
         )
     axes = [f"--{name}" for name in ("handler", "stack", "view") if getattr(args, name)]
     options = view_options(args)
@@ -516,9 +526,8 @@ def cmd_run(argv: Sequence[str]) -> int:
     return 0
 
 
-def cmd_transitions(argv: Sequence[str]) -> int:
-    from handlerbench.transitions import count_transitions, format_report
-
+def transitions_parser() -> argparse.ArgumentParser:
+    """``transitions``' options (also what ``hb.transitions(...)`` accepts)."""
     parser = argparse.ArgumentParser(
         prog=f"{PROG} transitions",
         description=(
@@ -544,7 +553,13 @@ def cmd_transitions(argv: Sequence[str]) -> int:
         help="text (default), or a JSON list with one object per scenario",
     )
     add_request_arguments(parser)
-    args = parser.parse_args(list(argv))
+    return parser
+
+
+def cmd_transitions(argv: Sequence[str]) -> int:
+    from handlerbench.transitions import count_transitions, format_report
+
+    args = transitions_parser().parse_args(list(argv))
     targets = targets_from_args(args, scenario.transition_scenarios())
     warn_debug(targets)
     names = [target.name for target in targets]
@@ -556,6 +571,79 @@ def cmd_transitions(argv: Sequence[str]) -> int:
         print(json.dumps([report.to_dict() for report in reports], indent=2))
     else:
         print("\n\n".join(format_report(report) for report in reports))
+    return 0
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be at least 1")
+    return value
+
+
+def profile_parser() -> argparse.ArgumentParser:
+    """``profile``'s options (also what ``hb.profile(...)`` accepts)."""
+    from handlerbench.profiling import PROFILERS, SORT_KEYS
+
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG} profile",
+        description=(
+            "Profile N requests of one scenario (after a warm-up) and print the top "
+            "functions. cProfile sees every thread a request runs code in, the executor "
+            "threads of ASGI included; pyinstrument (the profile extra) samples only the "
+            "event loop's thread. Times under a profiler are inflated: `run` gives figures."
+        ),
+    )
+    one_line_errors(parser)
+    add_target_arguments(parser, "none: name one, or --settings with one --handler")
+    parser.add_argument("--loop", choices=LOOPS, help="the ASGI event loop (default: asyncio)")
+    parser.add_argument(
+        "--requests",
+        type=_positive,
+        default=1000,
+        metavar="N",
+        help="requests to profile (default: 1000)",
+    )
+    parser.add_argument("--profiler", choices=PROFILERS, default="cprofile")
+    parser.add_argument(
+        "--top", type=_positive, default=25, metavar="N", help="functions to print (default: 25)"
+    )
+    parser.add_argument(
+        "--sort",
+        choices=SORT_KEYS,
+        default="cumulative",
+        metavar="KEY",
+        help="a pstats sort key: cumulative (default), tottime, calls, ...",
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="FILE.pstats", help="also write the cProfile stats to a file"
+    )
+    add_request_arguments(parser)
+    return parser
+
+
+def cmd_profile(argv: Sequence[str]) -> int:
+    from handlerbench.profiling import profile_target
+
+    args = profile_parser().parse_args(list(argv))
+    if args.output and args.profiler != "cprofile":
+        raise UsageError("-o writes cProfile's .pstats format; use it with --profiler cprofile")
+    if args.output and not os.path.isdir(os.path.dirname(os.path.abspath(args.output))):
+        raise HandlerbenchError(f"-o {args.output}: its directory does not exist")
+    targets = targets_from_args(args, ())
+    if len(targets) != 1:
+        raise UsageError(
+            "profile takes one scenario (with --settings: one --handler and one --stack); "
+            f"{len(targets)} given"
+        )
+    warn_debug(targets)
+    result = profile_target(targets[0], args.requests, args.profiler)
+    if args.output:
+        result.dump(args.output)
+    print(result.format(args.top, args.sort))
     return 0
 
 
@@ -652,6 +740,7 @@ def cmd_compare(argv: Sequence[str]) -> int:
 COMMANDS = {
     "run": cmd_run,
     "transitions": cmd_transitions,
+    "profile": cmd_profile,
     "list": cmd_list,
     "report": cmd_report,
     "compare": cmd_compare,

@@ -125,6 +125,19 @@ class TransitionReport:
             "adapted_at_load": [asdict(a) for a in self.adaptations],
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TransitionReport:
+        """The report ``to_dict`` gave (``transitions --format json``), read back."""
+        record = RequestRecord(
+            [Hop(**hop) for hop in data["hops"]],
+            list(data["threads"]),
+            list(data["executors"]),
+        )
+        adaptations = [Adaptation(**a) for a in data["adapted_at_load"]]
+        return cls(
+            data["scenario"], data["requests_counted"], data["consistent"], record, adaptations
+        )
+
     def metadata(self) -> dict[str, Any]:
         """The counts as pyperf metadata (per request)."""
         metadata: dict[str, Any] = {

@@ -391,3 +391,81 @@ def test_report_and_compare_on_saved_runs(tmp_path):
         handlerbench("compare", before, after, "--max-slowdown", "-1"), 2, "must be 0 or more"
     )
     assert_one_line_error(handlerbench("report"), 2, "the following arguments are required")
+
+
+def test_request_options_are_forwarded_to_workers_as_given(tmp_path):
+    from handlerbench.cli import _body
+
+    body_file = tmp_path / "body.json"
+    body_file.write_text("{}")
+    cmd = []
+    forward_arguments(
+        cmd,
+        namespace(
+            settings="mysite.settings",
+            pythonpath="/abs/project",
+            path="/api/items/",
+            header=["Accept: */*", "X-A: b"],
+            cookie=["a=1"],
+            body=_body(f"@{body_file}"),
+            expect_status=201,
+        ),
+    )
+    assert cmd == [
+        "--settings", "mysite.settings",
+        "--pythonpath", "/abs/project",
+        "--path", "/api/items/",
+        "--header", "Accept: */*",
+        "--header", "X-A: b",
+        "--body", f"@{body_file}",
+        "--cookie", "a=1",
+        "--expect-status", "201",
+    ]  # fmt: skip
+    assert bytes(_body(f"@{body_file}")) == b"{}"
+
+
+def test_a_relative_body_file_is_forwarded_by_its_absolute_path(tmp_path, monkeypatch):
+    from handlerbench.cli import _body
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "b.txt").write_text("x=1")
+    assert str(_body("@b.txt")) == f"@{tmp_path / 'b.txt'}"
+    assert str(_body("x=1")) == "x=1"
+
+
+def test_profile_prints_the_top_functions_and_writes_pstats(tmp_path):
+    import pstats
+
+    output = tmp_path / "asgi.pstats"
+    result = handlerbench(
+        "profile", "asgi/none/sync", "--requests", "50", "--top", "5", "-o", str(output)
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("asgi/none/sync: 50 requests in ")
+    assert "Ordered by: cumulative time" in result.stdout
+    names = {function for _file, _line, function in pstats.Stats(str(output)).stats}
+    assert "hello_sync" in names
+
+
+@pytest.mark.parametrize(
+    ("argv", "status", "text"),
+    [
+        (["profile"], 2, "profile takes one scenario"),
+        (["profile", "wsgi/none/sync", "asgi/none/sync"], 2, "profile takes one scenario"),
+        (["profile", "asgi/none/sync", "--sort", "nope"], 2, "argument --sort: invalid choice"),
+        (["profile", "asgi/none/sync", "--requests", "0"], 2, "must be at least 1"),
+        (["profile", "asgi/none/sync", "-o", "no/such/dir/p.pstats"], 1, "does not exist"),
+        (
+            ["profile", "asgi/none/sync", "--profiler", "pyinstrument", "-o", "p.pstats"],
+            2,
+            "use it with --profiler cprofile",
+        ),
+        (
+            ["run", "asgi/none/sync", "--path", "/x/"],
+            2,
+            "--path: request options are for --settings",
+        ),
+    ],
+)
+def test_profile_and_request_option_errors(argv, status, text):
+    assert_one_line_error(handlerbench(*argv), status, text)

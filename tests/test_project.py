@@ -144,7 +144,10 @@ def test_an_expected_redirect_is_timed(tmp_path):
         ((*SETTINGS, "asgi/none/sync"), "with --settings, name the request with --path"),
         ((*SETTINGS, "--handler", "uwsgi"), "unknown handler 'uwsgi'"),
         ((*PROJECT,), "--pythonpath applies only with --settings"),
-        (("--path", "/api/items/"), "--path apply to --settings (your project) or --app"),
+        (
+            ("--path", "/api/items/"),
+            "--path: request options are for --settings (your project) or --app",
+        ),
         ((*SETTINGS, "--body", "@missing.json"), "argument --body: cannot read missing.json"),
         ((*SETTINGS, "--expect-status", "999"), "an HTTP status is 100 to 599"),
         (("--pythonpath", "no/such/dir", "--settings", "x"), "no/such/dir: no such directory"),

@@ -2,17 +2,22 @@
 
 import asyncio
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from handlerbench.drivers import AsgiDriver, WsgiDriver
+from handlerbench.errors import UsageError
 from handlerbench.requests import (
+    FORM,
     AsgiExchange,
     RequestSpec,
     StartResponse,
     asgi_request_message,
     asgi_scope,
+    build_request,
+    describe,
     wsgi_environ,
 )
 
@@ -201,3 +206,56 @@ def test_start_response_keeps_status_and_returns_write():
 
         with pytest.raises(KeyError):
             start_response("500 Error", [], sys.exc_info())
+
+
+def test_build_request_defaults_to_a_plain_get_of_the_root():
+    assert build_request() == RequestSpec()
+
+
+def test_build_request_as_curl_would_send_it():
+    spec = build_request(
+        path="/api/caf%C3%A9/?page=2",
+        headers=["Accept: application/json", "X-Trace:  abc "],
+        json_body='{"a": 1}',
+        cookies=["sessionid=s", "csrftoken=t"],
+        host="api.example:8443",
+    )
+    assert (spec.method, spec.path, spec.query_string) == ("POST", "/api/café/", "page=2")
+    assert spec.body == b'{"a": 1}'
+    headers = dict(spec.headers)
+    assert headers["host"] == "api.example:8443"
+    assert headers["accept"] == "application/json" and headers["x-trace"] == "abc"
+    assert headers["content-type"] == "application/json"
+    assert headers["cookie"] == "sessionid=s; csrftoken=t"
+    assert describe(spec) == "POST /api/café/?page=2"
+    environ = wsgi_environ(spec)
+    assert environ["HTTP_ACCEPT"] == "application/json"
+    assert environ["CONTENT_TYPE"] == "application/json" and environ["CONTENT_LENGTH"] == "8"
+
+
+def test_a_body_is_a_form_post_unless_told_otherwise():
+    form = build_request(body=b"a=1")
+    assert form.method == "POST" and dict(form.headers)["content-type"] == FORM
+    put = build_request(method="put", body=b"<x/>", headers=["Content-Type: text/xml"])
+    assert put.method == "PUT"
+    assert [v for n, v in put.headers if n == "content-type"] == ["text/xml"]
+
+
+@pytest.mark.parametrize(
+    ("options", "text"),
+    [
+        ({"path": "api/items/"}, "must be a path starting with /"),
+        ({"path": "http://x/api/"}, "must be a path starting with /"),
+        ({"path": "/a/?x=1", "query": "y=2"}, "in --path or in --query, not both"),
+        ({"body": b"x", "json_body": "{}"}, "either --body or --json"),
+        ({"json_body": "{nope"}, "--json is not valid JSON"),
+        ({"method": "GET /"}, "is not an HTTP method"),
+        ({"headers": ["NoColon"]}, "is not of the form 'Name: value'"),
+        ({"headers": ["Bad Name: x"]}, "is not of the form 'Name: value'"),
+        ({"cookies": ["novalue"]}, "is not of the form name=value"),
+        ({"host": "a/b"}, "is not a host name"),
+    ],
+)
+def test_build_request_refuses_malformed_options(options, text):
+    with pytest.raises(UsageError, match=re.escape(text)):
+        build_request(**options)
