@@ -90,7 +90,8 @@ CPROFILE_SEES_ALL_THREADS = sys.version_info >= (3, 12)
 #   blocks the loop in __aexit__, which is why concurrency.py never cancels.
 # - Django 5.0: Signal.asend. request_started's sync receivers run in one
 #   sync_to_async of a local function (named by its receivers); 4.2 wraps
-#   request_started.send itself. One hop either way.
+#   request_started.send itself (named with the receivers it calls). One hop
+#   either way.
 # - Django 5.0: ASGIHandler listens for http.disconnect (listen_for_disconnect)
 #   in a second task while the request runs (asyncio.wait); Django 6.1 runs
 #   the two in an asyncio.TaskGroup. Neither adds a hop, both add a task.
@@ -119,4 +120,4 @@ def request_started_hop(django: str | None = None) -> str:
     """How the counting pass names request_started's hop on this Django."""
     if version_tuple(django or django_version()) >= SIGNAL_ASEND:
         return "request_started(reset_queries, close_old_connections)"
-    return "request_started.send"
+    return "request_started.send(reset_queries, close_old_connections)"

@@ -22,6 +22,7 @@ import inspect
 import re
 import sys
 import threading
+import weakref
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -186,6 +187,22 @@ def _receiver_names(receivers: Any) -> list[str]:
     return names
 
 
+def _connected(signal: Any) -> list:
+    """The receivers connected to ``signal``, live ones only.
+
+    Every Django keeps ``(lookup_key, receiver, ...)`` entries, the receiver
+    a weak reference unless connected with ``weak=False``.
+    """
+    found = []
+    for entry in list(signal.receivers):
+        receiver = entry[1]
+        if isinstance(receiver, weakref.ReferenceType):
+            receiver = receiver()
+        if receiver is not None:
+            found.append(receiver)
+    return found
+
+
 def _describe_signal(signal: Any, receivers: Any = None) -> str:
     name = _signal_names().get(id(signal), "signal")
     listed = _receiver_names(receivers)
@@ -226,7 +243,9 @@ def callable_name(func: Any) -> str:
             from django.dispatch import Signal
 
             if isinstance(owner, Signal):
-                return f"{_describe_signal(owner)}.{func.__name__}"
+                # Django < 5.0 hops to Signal.send itself: name what it will call.
+                listed = ", ".join(_receiver_names(_connected(owner)))
+                return f"{_describe_signal(owner)}.{func.__name__}({listed})"
         # The concrete class: MiddlewareMixin hooks are inherited methods.
         return f"{type(owner).__name__}.{func.__name__}"
     from_signal = _signal_in_closure(func)
