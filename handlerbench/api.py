@@ -52,6 +52,7 @@ PYPERF_OPTIONS: dict[str, bool] = {
     "affinity": True,
     "python": True,
     "inherit_environ": True,
+    "copy_env": False,
     "track_memory": False,
     "tracemalloc": False,
     "debug_single_value": False,
@@ -71,7 +72,7 @@ def run(*scenarios: str, progress: bool = False, **options: Any) -> RunResult:
 
     with tempfile.TemporaryDirectory(prefix="handlerbench-") as scratch:
         output = os.path.join(scratch, "run.json")
-        argv = ["run", *scenarios, *command_line(run_options_parser(), options, scratch)]
+        argv = ["run", *_names(scenarios), *command_line(run_options_parser(), options, scratch)]
         argv += ["-o", output] if progress else ["-o", output, "--quiet"]
         _handlerbench(argv, progress)
         return RunResult.load(output)
@@ -82,25 +83,43 @@ def transitions(*scenarios: str, **options: Any) -> Transitions:
     from handlerbench.cli import transitions_parser
 
     with tempfile.TemporaryDirectory(prefix="handlerbench-") as scratch:
-        argv = ["transitions", *scenarios, *command_line(transitions_parser(), options, scratch)]
-        output = _handlerbench([*argv, "--format", "json"])
-    return Transitions(TransitionReport.from_dict(item) for item in jsonlib.loads(output))
+        argv = ["transitions", *_names(scenarios)]
+        argv += command_line(transitions_parser(), options, scratch)
+        # Read from a file: the project may print to stdout while it loads.
+        output = os.path.join(scratch, "transitions.json")
+        _handlerbench([*argv, "--format", "json", "-o", output])
+        reports = jsonlib.loads(Path(output).read_text())
+    return Transitions(TransitionReport.from_dict(item) for item in reports)
 
 
 def profile(scenario: str | None = None, **options: Any) -> Profile:
     """Profile one scenario like ``handlerbench profile``: its text and the cProfile stats."""
     from handlerbench.cli import profile_parser
 
-    named = [scenario] if scenario else []
+    named = _names([scenario] if scenario else [])
     with tempfile.TemporaryDirectory(prefix="handlerbench-") as scratch:
         argv = ["profile", *named, *command_line(profile_parser(), options, scratch)]
         cprofile = options.get("profiler") in (None, "cprofile")
-        stats_path = options.get("output") or os.path.join(scratch, "profile.pstats")
-        if cprofile and not options.get("output"):
+        given = options.get("output")
+        stats_path = os.fspath(given) if given else os.path.join(scratch, "profile.pstats")
+        if cprofile and not given:
             argv += ["-o", stats_path]
         text = _handlerbench(argv)
         stats = pstats.Stats(stats_path) if cprofile else None
     return Profile(text.rstrip("\n"), stats)
+
+
+def _names(scenarios: Sequence[Any]) -> list[str]:
+    """Scenario names, given one by one or as lists."""
+    names: list[str] = []
+    for item in scenarios:
+        if isinstance(item, (list, tuple)):
+            names.extend(_names(item))
+        elif isinstance(item, str):
+            names.append(item)
+        else:
+            raise UsageError(f"a scenario is a name such as 'asgi/default/sync', not {item!r}")
+    return names
 
 
 def load(path: str | os.PathLike[str]) -> RunResult:
@@ -160,7 +179,8 @@ def command_line(
     argv: list[str] = []
     for key, value in options.items():
         dest = ALIASES.get(key, key)
-        if value is None or value is False:
+        # JSON false is a body; everywhere else False means "not given".
+        if value is None or (value is False and dest != "json_body"):
             continue
         if dest in actions:
             action = actions[dest]
@@ -175,8 +195,9 @@ def command_line(
                 raise UsageError(f"{key}= is a switch: give True or leave it out")
             argv.append(flag)
             continue
+        # FLAG=VALUE: a value starting with "-" stays a value.
         for text in _values(dest, value, scratch, repeated=action_repeats(actions.get(dest))):
-            argv += [flag, text]
+            argv.append(f"{flag}={text}")
     return argv
 
 
@@ -188,10 +209,12 @@ def _values(dest: str, value: Any, scratch: str, repeated: bool) -> list[str]:
     """One option's value(s) as text: lists joined by commas, or one per flag if repeatable."""
     if dest == "json_body" and not isinstance(value, str):
         return [jsonlib.dumps(value)]
-    if dest == "body" and isinstance(value, bytes):
+    if dest == "body" and isinstance(value, (bytes, bytearray, memoryview)):
         path = Path(scratch, "body")
-        path.write_bytes(value)
+        path.write_bytes(bytes(value))
         return [f"@{path}"]
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
     if dest == "body" and isinstance(value, str) and value.startswith("@"):
         return [value]
     if isinstance(value, Mapping):
@@ -205,9 +228,13 @@ def _values(dest: str, value: Any, scratch: str, repeated: bool) -> list[str]:
 
 def _handlerbench(argv: list[str], progress: bool = False) -> str:
     """Run ``python -m handlerbench *argv``; its stdout, or its one-line error raised."""
-    package_root = str(Path(__file__).resolve().parent.parent)
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+    package_root = Path(__file__).resolve().parent.parent
+    if (package_root / "pyproject.toml").exists():
+        # A source checkout the notebook imported: the child imports the same one.
+        env["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [str(package_root), env.get("PYTHONPATH")])
+        )
     command = [sys.executable, "-m", "handlerbench", *argv]
     with tempfile.TemporaryFile("w+") as errors:
         with subprocess.Popen(
@@ -215,11 +242,16 @@ def _handlerbench(argv: list[str], progress: bool = False) -> str:
         ) as process:
             assert process.stdout is not None
             lines = []
-            for line in process.stdout:
-                lines.append(line)
-                if progress:
-                    print(line, end="", flush=True)
-            status = process.wait()
+            try:
+                for line in process.stdout:
+                    lines.append(line)
+                    if progress:
+                        print(line, end="", flush=True)
+                status = process.wait()
+            except BaseException:
+                # Interrupted (the notebook's stop button): the run goes too.
+                process.kill()
+                raise
         errors.seek(0)
         stderr = errors.read()
     for line in stderr.splitlines():

@@ -125,8 +125,23 @@ def django_cause(driver: Driver, response: Response, seen: dict, records: list) 
         if _unmatched(driver.spec.path):
             return f" (no URL pattern matches {driver.spec.path})"
         return " (a URL pattern matches; the view answered 404)"
-    reasons = [r for r in records if r.name.startswith("django.security")]
-    return f" ({reasons[0].getMessage()})" if reasons else ""
+    # django.request's own "Not Found: /x/" restates the status; a record that
+    # says more ("Method Not Allowed (DELETE): /x/") or a security one is a cause.
+    restated = (
+        f"{HTTPStatus(response.status).phrase}: {driver.spec.path}"
+        if _known(response.status)
+        else None
+    )
+    reasons = [r.getMessage() for r in records if r.getMessage() != restated]
+    return f" ({reasons[0]})" if reasons else ""
+
+
+def _known(status: int) -> bool:
+    try:
+        HTTPStatus(status)
+    except ValueError:
+        return False
+    return True
 
 
 def _request(driver: Driver) -> Response:
@@ -147,10 +162,11 @@ def _refuse_status(
     # An error is never suggested for timing; a redirect may be what is meant.
     redirect = 300 <= response.status < 400
     advice = f"; --expect-status {response.status} times it anyway" if hint and redirect else ""
+    what = "an error" if response.status >= 400 else "an answer not asked for"
     raise HandlerbenchError(
         f"{driver.name}: {driver.spec.method} {driver.spec.path} answered "
         f"{_status_text(response.status)}{cause}, expected {wanted}; "
-        f"refusing to time an error{advice}"
+        f"refusing to time {what}{advice}"
     )
 
 

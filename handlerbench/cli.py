@@ -13,18 +13,30 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from handlerbench import report, scenario
 from handlerbench.app.endpoints import VIEWS as VIEW_KINDS
 from handlerbench.app.endpoints import ViewOptions
 from handlerbench.app.stacks import resolve
-from handlerbench.concurrency import DEFAULT_DEADLINE, DeadlineExceeded
+from handlerbench.concurrency import DeadlineExceeded
 from handlerbench.drivers import LOOPS
 from handlerbench.errors import HandlerbenchError, UsageError
+from handlerbench.output import (
+    check_directory,
+    pyperf_outputs,
+    safe_pyperf_output,
+    write_atomically,
+)
 from handlerbench.runner import add_observed_argument, forward_observations
+from handlerbench.watchdog import DEFAULT_DEADLINE, set_deadline
 
 PROG = "handlerbench"
+# --debug: errors are raised with their traceback instead of one line (set by main).
+DEBUG = False
+# pyperf's --timeout when none is given: a worker running longer is stopped.
+WORKER_TIMEOUT = 600
 # Workers re-run this, never sys.argv[0]: that is a Jupyter kernel in a
 # notebook and the `handlerbench` script's path otherwise.
 WORKER_PROGRAM = ("-m", "handlerbench", "run")
@@ -42,14 +54,17 @@ commands:
                        count and name every sync/async hop of one request
                        (no scenario: hello world, stacks none/default/default-fixed)
   profile SCENARIO     cProfile (or pyinstrument) of N requests: the top functions
+  soak SCENARIO ...    threads, open fds and RSS over --requests N (default 100000):
+                       do they return to baseline or keep growing?
   list                 the stacks with their middleware, the views with what they do
   report FILE ...      one table across saved runs (e.g. results/*.json of tox -m bench)
   compare BEFORE AFTER time change and hops added/removed per scenario;
                        --max-slowdown PCT and --no-new-hops make it a CI gate
 
-run, transitions and profile also take your own project: --settings mysite.settings
+run, transitions, profile and soak also take your own project: --settings mysite.settings
 --path /api/items/ (and --method, --header, --json ...).
-`{PROG} COMMAND --help` describes each command's options.
+`{PROG} COMMAND --help` describes each command's options; --debug anywhere shows
+the traceback of an error instead of its one line.
 """
 
 
@@ -332,6 +347,16 @@ def _seconds(text: str) -> float:
     return value
 
 
+def add_deadline_argument(group: Any) -> None:
+    group.add_argument(
+        "--deadline",
+        type=_seconds,
+        metavar="SECONDS",
+        help="fail the run, naming the scenario, when one request takes longer than this "
+        f"(default: {DEFAULT_DEADLINE:g})",
+    )
+
+
 def add_load_arguments(group: Any) -> None:
     """How requests are sent: how many in flight, their deadline, the ASGI event loop."""
     group.add_argument(
@@ -341,13 +366,7 @@ def add_load_arguments(group: Any) -> None:
         help="requests in flight: ASGI tasks on one loop, WSGI a pool of N threads; "
         "each N is its own benchmark, NAME@c=N (default: 1, sequential)",
     )
-    group.add_argument(
-        "--deadline",
-        type=_seconds,
-        metavar="SECONDS",
-        help="fail a concurrent run when a request takes longer than this "
-        f"(default: {DEFAULT_DEADLINE:g})",
-    )
+    add_deadline_argument(group)
     group.add_argument(
         "--loop",
         choices=LOOPS,
@@ -378,17 +397,20 @@ REPEATED = ("--header", "--cookie")
 
 def forward_arguments(cmd: list[str], args: argparse.Namespace) -> None:
     """pyperf's ``add_cmdline_args``: what a worker needs to time the same thing."""
+    # FLAG=VALUE, so a value starting with "-" (a multipart body) stays a value.
     if getattr(args, "app", None):
-        cmd.extend(("--app", args.app, "--interface", args.interface))
+        cmd.extend((f"--app={args.app}", f"--interface={args.interface}"))
     for flag, attribute in FORWARDED.items():
         value = getattr(args, attribute, None)
         if value is None:
             continue
         if flag in REPEATED:
-            for item in value:
-                cmd.extend((flag, item))
+            cmd.extend(f"{flag}={item}" for item in value)
         else:
-            cmd.extend((flag, ",".join(map(str, value)) if isinstance(value, list) else str(value)))
+            text = ",".join(map(str, value)) if isinstance(value, list) else str(value)
+            cmd.append(f"{flag}={text}")
+    if DEBUG:
+        cmd.append("--debug")
     forward_observations(cmd)
     cmd.extend(getattr(args, "scenarios", None) or ())
 
@@ -402,11 +424,15 @@ BUILT_IN_ONLY = ("--view", "--middleware", "--delay", "--work", "--body-size")
 
 def targets_from_args(args: argparse.Namespace, default: Sequence[scenario.Scenario]) -> list:
     """The targets the command line names, in report order; contradictions are usage errors."""
+    from handlerbench.compat import django_asgiref_mismatch
     from handlerbench.targets import app_target, scenario_target
 
+    mismatch = django_asgiref_mismatch()
+    if mismatch:
+        raise HandlerbenchError(mismatch)
     loop = getattr(args, "loop", None) or "asyncio"
     request_options = _given(args, REQUEST_OPTIONS)
-    if args.settings or args.pythonpath:
+    if args.settings is not None or args.pythonpath:
         return project_targets(args, loop)
     if args.app:
         scenario_options = _given(args, ("--handler", "--stack", *BUILT_IN_ONLY))
@@ -450,8 +476,10 @@ def project_targets(args: argparse.Namespace, loop: str) -> list:
     """``--settings``: the request to the user's project, per handler and stack."""
     from handlerbench.project import PROJECT_STACKS, Project, project_target
 
-    if not args.settings:
+    if args.settings is None:
         raise UsageError("--pythonpath applies only with --settings")
+    if not args.settings.strip():
+        raise UsageError("--settings needs a module name, such as mysite.settings")
     if args.app:
         raise UsageError("give either --settings or --app, not both")
     if args.scenarios:
@@ -505,21 +533,31 @@ def cmd_run(argv: Sequence[str]) -> int:
 
     from handlerbench.runner import bench_targets
 
+    pyperf_outputs(argv)
     runner = pyperf.Runner(program_args=WORKER_PROGRAM, add_cmdline_args=forward_arguments)
     parser = one_line_errors(runner.argparser)
     parser.prog = f"{PROG} run"
     parser.description = (
         "Time scenarios (handler/stack/view) through Django's real WSGIHandler and "
-        "ASGIHandler with pyperf, then print mean +- std dev per request."
+        "ASGIHandler with pyperf, then print mean +- std dev per request. Every run has "
+        f"deadlines: --deadline per request, pyperf's --timeout per worker (default: "
+        f"{WORKER_TIMEOUT:g} s). -o and --append files are written whole or not at all."
     )
     add_run_arguments(parser)
     args = runner.parse_args(list(argv))
+    deadline = args.deadline or DEFAULT_DEADLINE
+    set_deadline(deadline)
+    if args.timeout is None and not args.worker:
+        args.timeout = WORKER_TIMEOUT
+    if args.settings:
+        # A project's settings read its environment (secrets, DEBUG, DATABASE_URL):
+        # pyperf's workers get all of it, or they would time other settings.
+        args.copy_env = True
     targets = targets_from_args(args, scenario.default_scenarios())
     if not args.worker:
         warn_debug(targets)
-    benchmarks = bench_targets(
-        runner, targets, args.concurrency or [1], args.deadline or DEFAULT_DEADLINE
-    )
+    with safe_pyperf_output(args):
+        benchmarks = bench_targets(runner, targets, args.concurrency or [1], deadline)
     if not args.worker and benchmarks:
         print()
         print(report.summary(benchmarks, args.format))
@@ -552,6 +590,10 @@ def transitions_parser() -> argparse.ArgumentParser:
         default="text",
         help="text (default), or a JSON list with one object per scenario",
     )
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout"
+    )
+    add_deadline_argument(parser)
     add_request_arguments(parser)
     return parser
 
@@ -560,6 +602,9 @@ def cmd_transitions(argv: Sequence[str]) -> int:
     from handlerbench.transitions import count_transitions, format_report
 
     args = transitions_parser().parse_args(list(argv))
+    set_deadline(args.deadline or DEFAULT_DEADLINE)
+    if args.output:
+        check_directory(args.output, "-o")
     targets = targets_from_args(args, scenario.transition_scenarios())
     warn_debug(targets)
     names = [target.name for target in targets]
@@ -568,9 +613,13 @@ def cmd_transitions(argv: Sequence[str]) -> int:
         raise UsageError(f"scenario given twice: {', '.join(duplicated)}")
     reports = [count_transitions(target, requests=args.requests) for target in targets]
     if args.format == "json":
-        print(json.dumps([report.to_dict() for report in reports], indent=2))
+        text = json.dumps([report.to_dict() for report in reports], indent=2)
     else:
-        print("\n\n".join(format_report(report) for report in reports))
+        text = "\n\n".join(format_report(report) for report in reports)
+    if args.output:
+        write_atomically(args.output, lambda path: Path(path).write_text(text + "\n"))
+    else:
+        print(text)
     return 0
 
 
@@ -621,6 +670,7 @@ def profile_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-o", "--output", metavar="FILE.pstats", help="also write the cProfile stats to a file"
     )
+    add_deadline_argument(parser)
     add_request_arguments(parser)
     return parser
 
@@ -629,10 +679,11 @@ def cmd_profile(argv: Sequence[str]) -> int:
     from handlerbench.profiling import profile_target
 
     args = profile_parser().parse_args(list(argv))
+    set_deadline(args.deadline or DEFAULT_DEADLINE)
     if args.output and args.profiler != "cprofile":
         raise UsageError("-o writes cProfile's .pstats format; use it with --profiler cprofile")
-    if args.output and not os.path.isdir(os.path.dirname(os.path.abspath(args.output))):
-        raise HandlerbenchError(f"-o {args.output}: its directory does not exist")
+    if args.output:
+        check_directory(args.output, "-o")
     targets = targets_from_args(args, ())
     if len(targets) != 1:
         raise UsageError(
@@ -644,6 +695,69 @@ def cmd_profile(argv: Sequence[str]) -> int:
     if args.output:
         result.dump(args.output)
     print(result.format(args.top, args.sort))
+    return 0
+
+
+def soak_parser() -> argparse.ArgumentParser:
+    """``soak``'s options."""
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG} soak",
+        description=(
+            "Run many requests of each scenario (after a warm-up) and report threads, open "
+            "file descriptors and RSS at the start, after each chunk and after closing, with "
+            "a verdict per resource: flat or grew. Figures are the whole process's; several "
+            "scenarios are soaked one after the other in this one process, so each baseline "
+            "holds what the earlier ones left (soak one scenario per run for clean figures)."
+        ),
+    )
+    one_line_errors(parser)
+    add_target_arguments(parser, "none: name one or more")
+    parser.add_argument("--loop", choices=LOOPS, help="the ASGI event loop (default: asyncio)")
+    parser.add_argument(
+        "--requests",
+        type=_positive,
+        default=100_000,
+        metavar="N",
+        help="requests to run per scenario (default: 100000)",
+    )
+    parser.add_argument(
+        "--checkpoints",
+        type=_positive,
+        default=10,
+        metavar="N",
+        help="chunks to run them in, with a sample after each (default: 10)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text (default), or a JSON list with one object per scenario",
+    )
+    add_deadline_argument(parser)
+    add_request_arguments(parser)
+    return parser
+
+
+def cmd_soak(argv: Sequence[str]) -> int:
+    from handlerbench.soak import soak
+
+    args = soak_parser().parse_args(list(argv))
+    set_deadline(args.deadline or DEFAULT_DEADLINE)
+    if args.requests < args.checkpoints:
+        raise UsageError(
+            f"--requests {args.requests}: must be at least --checkpoints ({args.checkpoints})"
+        )
+    targets = targets_from_args(args, ())
+    if not targets:
+        raise UsageError("soak takes one or more scenarios (or --settings, or --app)")
+    warn_debug(targets)
+    reports = []
+    for target in targets:
+        reports.append(soak(target, args.requests, args.checkpoints))
+        if args.format == "text":
+            print(("\n" if len(reports) > 1 else "") + reports[-1].format(), flush=True)
+    if args.format == "json":
+        print(json.dumps([report.to_dict() for report in reports], indent=2))
     return 0
 
 
@@ -741,6 +855,7 @@ COMMANDS = {
     "run": cmd_run,
     "transitions": cmd_transitions,
     "profile": cmd_profile,
+    "soak": cmd_soak,
     "list": cmd_list,
     "report": cmd_report,
     "compare": cmd_compare,
@@ -779,18 +894,22 @@ def bench_script(
     from handlerbench.targets import scenario_target
 
     try:
+        pyperf_outputs(sys.argv[1:])
         runner = pyperf.Runner(add_cmdline_args=forward_arguments)
         runner.metadata["description"] = description
         group = runner.argparser.add_argument_group("handlerbench")
         add_view_arguments(group)
         add_load_arguments(group)
         args = one_line_errors(runner.argparser).parse_args()
+        deadline = args.deadline or DEFAULT_DEADLINE
+        set_deadline(deadline)
+        if args.timeout is None and not args.worker:
+            args.timeout = WORKER_TIMEOUT
         options, loop = view_options(args), args.loop or "asyncio"
         targets = [scenario_target(s, options, loop=loop) for s in scenarios]
         concurrencies = args.concurrency or default_concurrency
-        benchmarks = bench_targets(
-            runner, targets, concurrencies, args.deadline or DEFAULT_DEADLINE
-        )
+        with safe_pyperf_output(args):
+            benchmarks = bench_targets(runner, targets, concurrencies, deadline)
     except HandlerbenchError as exc:
         exit_with_error(sys.argv[0], exc)
     if not args.worker and benchmarks:
@@ -800,7 +919,11 @@ def bench_script(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m handlerbench`` and the ``handlerbench`` script."""
+    global DEBUG
     argv = list(sys.argv[1:] if argv is None else argv)
+    if "--debug" in argv:
+        argv.remove("--debug")
+        DEBUG = True
     if not argv or argv[0] in ("-h", "--help"):
         print(USAGE, end="")
         return 0 if argv else 2
@@ -810,4 +933,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise UsageError(f"unknown command {argv[0]!r} (choose from {', '.join(COMMANDS)})")
         return command(argv[1:])
     except HandlerbenchError as exc:
+        if DEBUG:
+            raise
         exit_with_error(PROG, exc)
+    except KeyboardInterrupt:
+        # A request stuck in a thread would keep a normal exit waiting for it.
+        print(f"{PROG}: interrupted", file=sys.stderr, flush=True)
+        sys.stdout.flush()
+        os._exit(130)
+    except Exception as exc:
+        if DEBUG:
+            raise
+        print(
+            f"{PROG}: error: internal error, {type(exc).__name__}: {exc} "
+            "(--debug shows the traceback; please report it)",
+            file=sys.stderr,
+        )
+        return 1

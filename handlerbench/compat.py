@@ -121,3 +121,60 @@ def request_started_hop(django: str | None = None) -> str:
     if version_tuple(django or django_version()) >= SIGNAL_ASEND:
         return "request_started(reset_queries, close_old_connections)"
     return "request_started.send(reset_queries, close_old_connections)"
+
+
+# The asgiref a Django release works with is what its own package metadata
+# requires (4.2: ">=3.6.0,<4"; 5.1: ">=3.8.1"; 6.0: ">=3.9.1"). pip enforces
+# it, but a hand-made environment (an editable checkout, a pinned lock file)
+# can break it; the handlers would then fail somewhere deep inside a request.
+_CLAUSE = re.compile(r"\s*(>=|<=|==|!=|~=|>|<)\s*([0-9][0-9a-zA-Z.]*)\s*$")
+
+
+def release_tuple(version: str) -> tuple[int, ...]:
+    """``"3.8.1"`` -> ``(3, 8, 1)``; ``"4"`` -> ``(4,)``; suffixes are ignored."""
+    match = re.match(r"\d+(?:\.\d+)*", version)
+    if match is None:
+        raise ValueError(f"not a version: {version!r}")
+    return tuple(int(part) for part in match.group(0).split("."))
+
+
+def _satisfies(version: tuple[int, ...], op: str, wanted: tuple[int, ...]) -> bool:
+    width = max(len(version), len(wanted))
+    have, want = version + (0,) * (width - len(version)), wanted + (0,) * (width - len(wanted))
+    if op == "~=":
+        return have >= want and have[: len(wanted) - 1] == want[: len(wanted) - 1]
+    return {
+        ">=": have >= want,
+        "<=": have <= want,
+        ">": have > want,
+        "<": have < want,
+        "==": have == want,
+        "!=": have != want,
+    }[op]
+
+
+def django_asgiref_mismatch(
+    requirements: list[str] | None = None, asgiref: str | None = None
+) -> str | None:
+    """Why the installed asgiref is not one the installed Django requires; None if it is."""
+    if requirements is None:
+        try:
+            requirements = metadata.requires("django") or []
+        except metadata.PackageNotFoundError:
+            return None
+    for requirement in requirements:
+        match = re.match(r"\s*asgiref\s*([^;]*)$", requirement, re.IGNORECASE)
+        if not match or not match.group(1).strip():
+            continue
+        specifier = match.group(1).strip().strip("()")
+        installed = asgiref or asgiref_version()
+        for clause in specifier.split(","):
+            parsed = _CLAUSE.match(clause)
+            if parsed and not _satisfies(
+                release_tuple(installed), parsed.group(1), release_tuple(parsed.group(2))
+            ):
+                return (
+                    f"Django {django_version()} requires asgiref{specifier}, but asgiref "
+                    f"{installed} is installed (pip install 'asgiref{specifier}')"
+                )
+    return None

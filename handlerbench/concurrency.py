@@ -41,13 +41,13 @@ from handlerbench.compat import create_task_in_fresh_context
 from handlerbench.drivers import AsgiDriver, Driver
 from handlerbench.errors import HandlerbenchError
 from handlerbench.requests import AsgiExchange, StartResponse
+from handlerbench.watchdog import DEFAULT_DEADLINE, HARNESS
 
 # How often the watchdog looks at the requests in flight, in seconds.
 WATCH_INTERVAL = 0.05
-DEFAULT_DEADLINE = 30.0
-# Threads of the harness itself (watchdog guard, sampler), never counted as the
-# app's. The WSGI client threads are not among them: they stand for a server's.
-HARNESS = "handlerbench-harness-"
+# HARNESS: threads of the harness itself (watchdog guard, sampler), never
+# counted as the app's. The WSGI client threads are not among them: they
+# stand for a server's.
 # Requests each client sends per pyperf loop: enough that a timed batch is a
 # sustained closed loop, not one burst of N requests and its drain.
 REQUESTS_PER_CLIENT = 10

@@ -9,6 +9,7 @@ a fresh context on one persistent event loop, as uvicorn does per request.
 checking; ``time(loops)`` runs ``loops`` requests back to back and returns
 the seconds they took. Timing refuses to run before a check has set
 ``expected_status``, and fails if any timed response differs from it.
+Every request runs under the process's deadline (``handlerbench.watchdog``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from handlerbench.requests import (
     asgi_scope,
     wsgi_environ,
 )
+from handlerbench.watchdog import Watch, watched
 
 LOOPS: tuple[str, ...] = ("asyncio", "uvloop")
 
@@ -99,19 +101,26 @@ class WsgiDriver(Driver):
         return environ
 
     def request(self) -> Response:
-        environ = self.new_environ()
-        start_response = StartResponse()
-        result = self.app(environ, start_response)
-        try:
-            body = b"".join([*start_response.written, *result])
-        finally:
-            if hasattr(result, "close"):
-                result.close()
+        with watched(self.name):
+            environ = self.new_environ()
+            start_response = StartResponse()
+            result = self.app(environ, start_response)
+            try:
+                body = b"".join([*start_response.written, *result])
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
         code, _, reason = start_response.status.partition(" ")
         return Response(int(code), reason, start_response.headers, body)
 
     def time(self, loops: int) -> float:
         self._refuse_unchecked()
+        with watched(self.name) as watch:
+            elapsed, bad = self._time(loops, watch)
+        self._refuse_bad(bad, loops)
+        return elapsed
+
+    def _time(self, loops: int, watch: Watch) -> tuple[float, int]:
         app = self.app
         template = self.environ
         body = self.spec.body
@@ -119,7 +128,8 @@ class WsgiDriver(Driver):
         bad = 0
         start_response = StartResponse()
         t0 = perf_counter()
-        for _ in range(loops):
+        for n in range(loops):
+            watch.mark = n
             # new_environ(), inlined: this loop is the harness floor users see.
             environ = template.copy()
             environ["wsgi.input"] = BytesIO(body)
@@ -132,9 +142,7 @@ class WsgiDriver(Driver):
                     result.close()
             if int(start_response.status[:3]) != expected:
                 bad += 1
-        elapsed = perf_counter() - t0
-        self._refuse_bad(bad, loops)
-        return elapsed
+        return perf_counter() - t0, bad
 
 
 class AsgiDriver(Driver):
@@ -159,7 +167,8 @@ class AsgiDriver(Driver):
         return scope
 
     def request(self) -> Response:
-        return self.loop.run_until_complete(self._request())
+        with watched(self.name):
+            return self.loop.run_until_complete(self._request())
 
     async def _request(self) -> Response:
         exchange = AsgiExchange(self.request_message)
@@ -177,11 +186,12 @@ class AsgiDriver(Driver):
 
     def time(self, loops: int) -> float:
         self._refuse_unchecked()
-        elapsed, bad = self.loop.run_until_complete(self._time(loops))
+        with watched(self.name) as watch:
+            elapsed, bad = self.loop.run_until_complete(self._time(loops, watch))
         self._refuse_bad(bad, loops)
         return elapsed
 
-    async def _time(self, loops: int) -> tuple[float, int]:
+    async def _time(self, loops: int, watch: Watch) -> tuple[float, int]:
         app = self.app
         loop = self.loop
         template = self.scope
@@ -189,7 +199,8 @@ class AsgiDriver(Driver):
         expected = self.expected_status
         bad = 0
         t0 = perf_counter()
-        for _ in range(loops):
+        for n in range(loops):
+            watch.mark = n
             exchange = AsgiExchange(request_message)
             # new_scope(), inlined: this loop is the harness floor users see.
             scope = template.copy()

@@ -28,6 +28,7 @@ from types import ModuleType
 from handlerbench.compat import CPROFILE_SEES_ALL_THREADS
 from handlerbench.drivers import Driver
 from handlerbench.errors import HandlerbenchError, UsageError
+from handlerbench.output import write_atomically
 from handlerbench.targets import Target
 
 PROFILERS: tuple[str, ...] = ("cprofile", "pyinstrument")
@@ -80,8 +81,9 @@ class ProfileResult:
                 f"-o writes cProfile's .pstats format; {self.profiler} has none: "
                 "use --profiler cprofile"
             )
+        stats = self.stats
         try:
-            self.stats.dump_stats(path)
+            write_atomically(path, stats.dump_stats)
         except OSError as exc:
             raise HandlerbenchError(f"cannot write {path}: {exc.strerror or exc}") from None
 

@@ -87,11 +87,14 @@ class Project:
         from django.conf import settings
         from django.urls import get_resolver
 
+        urlconf = getattr(settings, "ROOT_URLCONF", None)
+        if not urlconf:
+            raise HandlerbenchError(f"--settings {self.settings} has no ROOT_URLCONF")
         try:
             get_resolver().url_patterns  # noqa: B018 (imports the URLconf)
         except Exception as exc:
             raise HandlerbenchError(
-                f"--settings {self.settings}: ROOT_URLCONF {settings.ROOT_URLCONF!r} "
+                f"--settings {self.settings}: ROOT_URLCONF {urlconf!r} "
                 f"raised {type(exc).__name__} on import: {exc}"
             ) from exc
 

@@ -56,6 +56,21 @@ class RequestSpec:
 # RFC 9110 tokens: what a method or a header name may be made of.
 TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 FORM = "application/x-www-form-urlencoded"
+# What a query string keeps as it is: the printable ASCII a client does not encode.
+SAFE = "!#$%&'()*+,/:;=?@[]~"
+
+
+def _field(value: str, option: str, given: str) -> str:
+    """A header value as HTTP carries it: Latin-1, no line breaks (both servers agree)."""
+    if any(c in value for c in "\r\n\0"):
+        raise UsageError(f"{option} {given!r} has a line break or NUL in its value")
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        raise UsageError(
+            f"{option} {given!r}: a header value must be Latin-1 (percent-encode the rest)"
+        ) from None
+    return value
 
 
 def build_request(
@@ -81,7 +96,8 @@ def build_request(
         raise UsageError(f"--path {path!r} must be a path starting with / (no scheme, host or #)")
     if parts.query and query is not None:
         raise UsageError("give the query string in --path or in --query, not both")
-    query_string = parts.query if query is None else query.removeprefix("?")
+    # As a client sends it: anything not printable ASCII percent-encoded as UTF-8.
+    query_string = quote(parts.query if query is None else query.removeprefix("?"), safe=SAFE)
     if body is not None and json_body is not None:
         raise UsageError("give either --body or --json, not both")
     content_type = None
@@ -101,23 +117,26 @@ def build_request(
         name, sep, value = line.partition(":")
         if not sep or not TOKEN.fullmatch(name.strip()):
             raise UsageError(f"--header {line!r} is not of the form 'Name: value'")
-        parsed.append((name.strip().lower(), value.strip()))
-    given = {name for name, _ in parsed}
+        parsed.append((name.strip().lower(), _field(value.strip(), "--header", line)))
     for cookie in cookies:
         name, sep, _value = cookie.partition("=")
         if not sep or not name.strip():
             raise UsageError(f"--cookie {cookie!r} is not of the form name=value")
+        _field(cookie, "--cookie", cookie)
+    if cookies:
+        # One Cookie header, as a browser sends: --header 'Cookie: ...' and --cookie merge.
+        jar = [v for n, v in parsed if n == "cookie"] + [c.strip() for c in cookies]
+        parsed = [(n, v) for n, v in parsed if n != "cookie"] + [("cookie", "; ".join(jar))]
+    given = {name for name, _ in parsed}
     defaults = [(n, v) for n, v in DEFAULT_HEADERS if n not in given]
     if host is not None:
-        if not host or any(c in host for c in "/ ?#@"):
+        if not host or any(c in host for c in "/ ?#@") or not host.isascii():
             raise UsageError(f"--host {host!r} is not a host name (with an optional :port)")
         defaults = [("host", host) if n == "host" else (n, v) for n, v in defaults]
         parsed = [(n, v) for n, v in parsed if n != "host"]
     extra = []
     if content_type and "content-type" not in given:
         extra.append(("content-type", content_type))
-    if cookies:
-        extra.append(("cookie", "; ".join(c.strip() for c in cookies)))
     return RequestSpec(
         method=method,
         path=unquote(parts.path),

@@ -21,6 +21,7 @@ import pyperf
 
 from handlerbench import report, results
 from handlerbench.errors import HandlerbenchError
+from handlerbench.output import write_atomically
 
 if TYPE_CHECKING:
     import pandas
@@ -66,9 +67,9 @@ class RunResult:
         return cls(results.load_suite(os.fspath(path)))
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the pyperf JSON file (replacing one that exists)."""
+        """Write the pyperf JSON file, whole or not at all (replacing one that exists)."""
         try:
-            self.suite.dump(os.fspath(path), replace=True)
+            write_atomically(path, lambda temporary: self.suite.dump(temporary))
         except OSError as exc:
             raise HandlerbenchError(f"{path}: cannot write it ({exc.strerror})") from None
 

@@ -28,6 +28,8 @@ from handlerbench.errors import HandlerbenchError, UsageError
 from handlerbench.targets import Target
 from handlerbench.transitions import count_transitions, is_instrumented
 
+# pyperf's master exits with this status when a worker outlives --timeout.
+PYPERF_TIMED_OUT = 124
 # Requests in one observation: this many per client, and at least OBSERVE_MIN.
 OBSERVE_PER_CLIENT = 5
 OBSERVE_MIN = 200
@@ -183,6 +185,13 @@ def bench_targets(
             # pyperf's master saying a worker died; the worker printed why.
             raise HandlerbenchError(
                 f"{name}: a pyperf worker failed ({exc}); its error is above"
+            ) from None
+        except SystemExit as exc:
+            if exc.code != PYPERF_TIMED_OUT or args.worker:
+                raise
+            raise HandlerbenchError(
+                f"{name}: a pyperf worker ran longer than --timeout {args.timeout:g} s "
+                "and was stopped"
             ) from None
         if benchmark is not None:
             benchmarks.append(benchmark)

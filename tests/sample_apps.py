@@ -133,3 +133,44 @@ urlpatterns = [
 ]
 
 NOT_AN_APP = 42
+
+
+# Apps that never return from a sequential request: always, or only in
+# pyperf's workers (the master's checked request passes).
+def wsgi_hangs(environ, start_response):
+    RELEASE.wait(600)
+    return wsgi_null(environ, start_response)
+
+
+def _in_a_worker() -> bool:
+    import sys
+
+    return "--worker" in sys.argv
+
+
+def wsgi_hangs_in_workers(environ, start_response):
+    if _in_a_worker():
+        RELEASE.wait(600)
+    return wsgi_null(environ, start_response)
+
+
+def _stuck_in_workers():
+    if _in_a_worker():
+        RELEASE.wait(600)
+
+
+async def asgi_thread_hangs_in_workers(scope, receive, send):
+    """A sync call stuck in its executor thread, as a stuck sync view under ASGI."""
+    from asgiref.sync import sync_to_async
+
+    await sync_to_async(_stuck_in_workers)()
+    await asgi_null(scope, receive, send)
+
+
+def wsgi_bug(environ, start_response):
+    """Not an app's refusal but a crash in what handlerbench calls: an internal error."""
+    raise handlerbench_internal_error()
+
+
+def handlerbench_internal_error():
+    return TypeError("a bug")

@@ -36,22 +36,32 @@ def test_keywords_become_the_options_of_the_command_line(tmp_path):
     )
     assert argv == [
         "--fast",
-        "--stack", "default,default-fixed",
-        "--concurrency", "1,50",
-        "--delay", "2.5",
-        "--header", "Accept: application/json",
-        "--header", "X-A: b",
-        "--cookie", "a=1",
-        "--cookie", "b=2",
-        "--json", '{"name": "x"}',
-        "--expect-status", "201",
-    ]  # fmt: skip
+        "--stack=default,default-fixed",
+        "--concurrency=1,50",
+        "--delay=2.5",
+        "--header=Accept: application/json",
+        "--header=X-A: b",
+        "--cookie=a=1",
+        "--cookie=b=2",
+        '--json={"name": "x"}',
+        "--expect-status=201",
+    ]
+    assert run_options_parser().parse_args(argv[1:]).header == [
+        "Accept: application/json",
+        "X-A: b",
+    ]
 
 
 def test_a_bytes_body_is_passed_as_a_file(tmp_path):
-    argv = command_line(run_options_parser(), {"body": b"\x00binary"}, str(tmp_path))
-    assert argv[0] == "--body" and argv[1].startswith("@")
-    assert (tmp_path / "body").read_bytes() == b"\x00binary"
+    for body in (b"\x00binary", bytearray(b"\x00binary"), memoryview(b"\x00binary")):
+        (argv,) = command_line(run_options_parser(), {"body": body}, str(tmp_path))
+        assert argv == f"--body=@{tmp_path / 'body'}"
+        assert (tmp_path / "body").read_bytes() == b"\x00binary"
+
+
+def test_values_that_look_like_options_and_json_false_reach_the_command(tmp_path):
+    argv = command_line(run_options_parser(), {"body": "--boundary", "json": False}, str(tmp_path))
+    assert argv == ["--body=--boundary", "--json=false"]
 
 
 @pytest.mark.parametrize(
@@ -67,11 +77,24 @@ def test_unknown_or_misused_keywords_are_usage_errors(parser, options, text, tmp
         command_line(parser(), options, str(tmp_path))
 
 
-def test_every_option_of_the_commands_has_a_keyword():
+def test_every_option_of_the_commands_has_a_keyword(tmp_path):
     for parser in (run_options_parser(), transitions_parser(), profile_parser()):
         for action in parser._actions:
-            if action.option_strings and not isinstance(action, argparse._HelpAction):
-                assert action.dest.isidentifier()
+            if not action.option_strings or action.help == argparse.SUPPRESS:
+                continue
+            if isinstance(action, argparse._HelpAction):
+                continue
+            value = True if action.nargs == 0 else "1"
+            (text,) = command_line(parser, {action.dest: value}, str(tmp_path))
+            assert text.split("=")[0] in action.option_strings
+
+
+def test_scenarios_may_come_as_lists_and_anything_else_is_a_usage_error():
+    from handlerbench.api import _names
+
+    assert _names(["a/b/c", ["d/e/f", ("g/h/i",)]]) == ["a/b/c", "d/e/f", "g/h/i"]
+    with pytest.raises(hb.UsageError, match="a scenario is a name"):
+        _names([42])
 
 
 def test_run_returns_a_result_from_a_real_run():

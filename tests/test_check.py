@@ -62,7 +62,9 @@ def test_a_redirect_names_its_target_and_how_to_time_it(handler, drivers_to_clos
     driver = django_driver(handler, "/redirects/", drivers_to_close)
     message = refused(check_django, driver, None)
     assert "answered 302 Found (a redirect to /sync/), expected a 2xx status" in message
-    assert message.endswith("refusing to time an error; --expect-status 302 times it anyway")
+    assert message.endswith(
+        "refusing to time an answer not asked for; --expect-status 302 times it anyway"
+    )
     # Expected, it is timed.
     assert check_django(driver, 302).status == 302
 

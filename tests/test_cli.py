@@ -296,7 +296,7 @@ def test_forwarded_arguments():
     assert cmd == ["python", "asgi/none/sync"]
     cmd = []
     forward_arguments(cmd, namespace(app="m:a", interface="wsgi"))
-    assert cmd == ["--app", "m:a", "--interface", "wsgi"]
+    assert cmd == ["--app=m:a", "--interface=wsgi"]
     cmd = []
     forward_arguments(
         cmd,
@@ -304,16 +304,7 @@ def test_forwarded_arguments():
             stack=["each", "custom"], view=["async-io"], middleware=["a.B", "c.D"], delay=2.0
         ),
     )
-    assert cmd == [
-        "--stack",
-        "each,custom",
-        "--view",
-        "async-io",
-        "--middleware",
-        "a.B,c.D",
-        "--delay",
-        "2.0",
-    ]
+    assert cmd == ["--stack=each,custom", "--view=async-io", "--middleware=a.B,c.D", "--delay=2.0"]
 
 
 def test_run_with_axes_forwards_them_and_the_view_options_to_workers(tmp_path):
@@ -393,35 +384,33 @@ def test_report_and_compare_on_saved_runs(tmp_path):
     assert_one_line_error(handlerbench("report"), 2, "the following arguments are required")
 
 
-def test_request_options_are_forwarded_to_workers_as_given(tmp_path):
-    from handlerbench.cli import _body
+def test_a_worker_parses_the_same_request_its_master_did(tmp_path):
+    from handlerbench.cli import request_from_args, run_options_parser
 
-    body_file = tmp_path / "body.json"
-    body_file.write_text("{}")
-    cmd = []
-    forward_arguments(
-        cmd,
-        namespace(
-            settings="mysite.settings",
-            pythonpath="/abs/project",
-            path="/api/items/",
-            header=["Accept: */*", "X-A: b"],
-            cookie=["a=1"],
-            body=_body(f"@{body_file}"),
-            expect_status=201,
-        ),
-    )
-    assert cmd == [
-        "--settings", "mysite.settings",
-        "--pythonpath", "/abs/project",
-        "--path", "/api/items/",
-        "--header", "Accept: */*",
-        "--header", "X-A: b",
-        "--body", f"@{body_file}",
-        "--cookie", "a=1",
-        "--expect-status", "201",
+    body_file = tmp_path / "multipart.txt"
+    body_file.write_bytes(b"--boundary\r\nContent-Disposition: form-data\r\n")
+    argv = [
+        "--settings", "mysite.settings", "--pythonpath", str(tmp_path),
+        "--path", "/api/items/?page=2", "--method", "PUT",
+        "--header", "Accept: */*", "--header=X-Dash: -starts-with-a-dash",
+        "--cookie", "a=1", "--cookie", "b=2", "--body", f"@{body_file}",
+        "--host", "localhost", "--expect-status", "201",
     ]  # fmt: skip
-    assert bytes(_body(f"@{body_file}")) == b"{}"
+    master = run_options_parser().parse_args(argv)
+    cmd = []
+    forward_arguments(cmd, master)
+    worker = run_options_parser().parse_args(cmd)
+    assert request_from_args(worker) == request_from_args(master)
+    assert (worker.settings, worker.pythonpath, worker.expect_status) == (
+        "mysite.settings",
+        str(tmp_path),
+        201,
+    )
+    # A value starting with "-" survives the trip.
+    master = run_options_parser().parse_args(["--settings", "m.s", "--body=--boundary"])
+    cmd = []
+    forward_arguments(cmd, master)
+    assert request_from_args(run_options_parser().parse_args(cmd)).body == b"--boundary"
 
 
 def test_a_relative_body_file_is_forwarded_by_its_absolute_path(tmp_path, monkeypatch):
@@ -454,7 +443,7 @@ def test_profile_prints_the_top_functions_and_writes_pstats(tmp_path):
         (["profile", "wsgi/none/sync", "asgi/none/sync"], 2, "profile takes one scenario"),
         (["profile", "asgi/none/sync", "--sort", "nope"], 2, "argument --sort: invalid choice"),
         (["profile", "asgi/none/sync", "--requests", "0"], 2, "must be at least 1"),
-        (["profile", "asgi/none/sync", "-o", "no/such/dir/p.pstats"], 1, "does not exist"),
+        (["profile", "asgi/none/sync", "-o", "no/such/dir/p.pstats"], 2, "does not exist"),
         (
             ["profile", "asgi/none/sync", "--profiler", "pyinstrument", "-o", "p.pstats"],
             2,
@@ -469,3 +458,30 @@ def test_profile_prints_the_top_functions_and_writes_pstats(tmp_path):
 )
 def test_profile_and_request_option_errors(argv, status, text):
     assert_one_line_error(handlerbench(*argv), status, text)
+
+
+def test_soak_reports_threads_and_fds_back_at_their_baseline():
+    result = handlerbench(
+        "soak", "wsgi/default/sync", "asgi/default/sync",
+        "--requests", "300", "--checkpoints", "3", "--format", "json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    reports = json.loads(result.stdout)
+    assert [r["scenario"] for r in reports] == ["wsgi/default/sync", "asgi/default/sync"]
+    for report in reports:
+        assert len(report["samples"]) == 5
+        start, end = report["samples"][0], report["samples"][-1]
+        assert end["threads"] == start["threads"]
+        assert end["fds"] <= start["fds"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "text"),
+    [
+        (["soak"], "soak takes one or more scenarios"),
+        (["soak", "wsgi/none/sync", "--requests", "2", "--checkpoints", "3"], "at least"),
+        (["soak", "wsgi/none/sync", "--requests", "0"], "must be at least 1"),
+    ],
+)
+def test_soak_bad_input(argv, text):
+    assert_one_line_error(handlerbench(*argv), 2, text)

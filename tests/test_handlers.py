@@ -14,8 +14,12 @@ def test_the_handler_runs_the_given_middleware_and_the_setting_is_restored(kind)
     before = list(settings.MIDDLEWARE)
     handler = make_handler(kind, DEFAULT_MIDDLEWARE)
     assert before == settings.MIDDLEWARE
-    assert handler._middleware_chain is not None
     assert type(handler).__name__ == {"wsgi": "WSGIHandler", "asgi": "ASGIHandler"}[kind]
+    # CsrfViewMiddleware's process_view is the default stack's only view hook.
+    assert [type(hook.__self__).__name__ for hook in handler._view_middleware] == [
+        "CsrfViewMiddleware"
+    ]
+    assert make_handler(kind, ())._view_middleware == []
 
 
 def test_the_fix_is_applied_only_while_the_handler_is_built():

@@ -104,7 +104,7 @@ def test_debug_on_is_warned_about_and_still_measured():
         (
             (*SETTINGS, "--path", "/api/items"),
             "answered 301 Moved Permanently (a redirect to /api/items/), expected a 2xx status; "
-            "refusing to time an error; --expect-status 301 times it anyway",
+            "refusing to time an answer not asked for; --expect-status 301 times it anyway",
         ),
         ((*SETTINGS, "--path", "/api/teapot/"), "answered 418 I'm a Teapot"),
         (

@@ -259,3 +259,29 @@ def test_a_body_is_a_form_post_unless_told_otherwise():
 def test_build_request_refuses_malformed_options(options, text):
     with pytest.raises(UsageError, match=re.escape(text)):
         build_request(**options)
+
+
+def test_cookies_from_both_options_are_one_header():
+    spec = build_request(headers=["Cookie: a=b"], cookies=["c=d"])
+    assert [v for n, v in spec.headers if n == "cookie"] == ["a=b; c=d"]
+    assert wsgi_environ(spec)["HTTP_COOKIE"] == "a=b; c=d"
+
+
+def test_a_query_is_percent_encoded_as_a_client_sends_it():
+    spec = build_request(path="/search/", query="q=caf\u00e9 au lait&x=1")
+    assert spec.query_string == "q=caf%C3%A9%20au%20lait&x=1"
+    assert asgi_scope(spec)["query_string"] == b"q=caf%C3%A9%20au%20lait&x=1"
+
+
+@pytest.mark.parametrize(
+    ("options", "text"),
+    [
+        ({"headers": ["X-Snow: \u2603"]}, "a header value must be Latin-1"),
+        ({"cookies": ["a=\u2603"]}, "a header value must be Latin-1"),
+        ({"headers": ["X-A: a\r\nX-B: b"]}, "has a line break or NUL"),
+        ({"host": "\u2603.example"}, "is not a host name"),
+    ],
+)
+def test_header_values_http_cannot_carry_are_usage_errors(options, text):
+    with pytest.raises(UsageError, match=text):
+        build_request(**options)

@@ -21,5 +21,9 @@ def boom(request):
     raise ValueError("the view failed on purpose")
 
 
+def unavailable(request):
+    return HttpResponse("down for maintenance", status=500)
+
+
 def teapot(request):
     return HttpResponse("short and stout", status=418)

@@ -4,5 +4,6 @@ from django.urls import path
 urlpatterns = [
     path("api/items/", views.ItemsView.as_view()),
     path("api/boom/", views.boom),
+    path("api/error/", views.unavailable),
     path("api/teapot/", views.teapot),
 ]

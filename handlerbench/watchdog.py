@@ -1,0 +1,106 @@
+"""The deadline of sequential requests: a thread that ends a process whose request hangs.
+
+A view that never returns (a lock never released, a socket read without a
+timeout) would hang a run, and CI, for good. A thread stuck in a view cannot
+be interrupted, and a normal exit would wait for it; so the watchdog prints
+one line naming the scenario and ends the process with status 1. In a pyperf
+worker, the master then names the failed benchmark.
+
+The timing loops pay one attribute store per request (``watch.mark = n``);
+one daemon thread per process looks at every watched loop four times a
+second and fires when the same request has run longer than its deadline.
+Concurrent runs have their own watchdog (``handlerbench.concurrency``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+DEFAULT_DEADLINE = 30.0
+# Threads of the harness itself (watchdogs, samplers), never counted as the app's.
+HARNESS = "handlerbench-harness-"
+INTERVAL = 0.25
+
+_deadline = DEFAULT_DEADLINE
+_active: set[Watch] = set()
+_lock = threading.Lock()
+_thread: threading.Thread | None = None
+
+
+def set_deadline(seconds: float) -> None:
+    """The deadline of every sequential request in this process (``--deadline``)."""
+    global _deadline
+    _deadline = seconds
+
+
+def deadline() -> float:
+    return _deadline
+
+
+class Watch:
+    """One watched run of requests; the loop sets ``mark`` as each request starts."""
+
+    __slots__ = ("_seen", "_since", "deadline", "mark", "name")
+
+    def __init__(self, name: str, seconds: float) -> None:
+        self.name = name
+        self.deadline = seconds
+        self.mark = 0
+        self._seen = 0
+        self._since = time.monotonic()
+
+    def overdue(self, now: float) -> bool:
+        mark = self.mark
+        if mark != self._seen:
+            self._seen, self._since = mark, now
+            return False
+        return now - self._since > self.deadline
+
+
+@contextmanager
+def watched(name: str) -> Iterator[Watch]:
+    """Watch the requests run while inside; ``name`` is the scenario a hang is reported as."""
+    watch = Watch(name, _deadline)
+    _start()
+    with _lock:
+        _active.add(watch)
+    try:
+        yield watch
+    finally:
+        with _lock:
+            _active.discard(watch)
+
+
+def _start() -> None:
+    global _thread
+    with _lock:
+        if _thread is None or not _thread.is_alive():
+            _thread = threading.Thread(target=_watch, name=f"{HARNESS}deadline", daemon=True)
+            _thread.start()
+
+
+def _watch() -> None:
+    while True:
+        time.sleep(INTERVAL)
+        now = time.monotonic()
+        with _lock:
+            watches = list(_active)
+        for watch in watches:
+            if watch.overdue(now):
+                _fire(watch)
+
+
+def _fire(watch: Watch) -> None:
+    print(
+        f"handlerbench: error: {watch.name}: a request did not finish within its "
+        f"{watch.deadline:g} s deadline (--deadline); the view may never return",
+        file=sys.stderr,
+        flush=True,
+    )
+    sys.stdout.flush()
+    os._exit(1)

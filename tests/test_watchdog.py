@@ -1,0 +1,95 @@
+"""Sequential requests have a deadline: a hang ends the process with one line, never CI."""
+
+import threading
+import time
+
+import pytest
+
+from handlerbench import watchdog
+from tests.helpers import handlerbench, run
+
+
+def test_a_watch_is_overdue_only_when_the_same_request_outlives_the_deadline():
+    watch = watchdog.Watch("x", 10.0)
+    start = time.monotonic()
+    assert not watch.overdue(start + 5)
+    watch.mark = 1  # the next request started: its own deadline
+    assert not watch.overdue(start + 12)
+    assert not watch.overdue(start + 21)
+    assert watch.overdue(start + 23)
+
+
+def test_watched_runs_are_registered_only_while_inside_and_the_thread_is_the_harness():
+    with watchdog.watched("scenario") as watch:
+        assert watch in watchdog._active
+        assert watch.deadline == watchdog.deadline()
+    assert watch not in watchdog._active
+    names = [t.name for t in threading.enumerate() if t.name.startswith(watchdog.HARNESS)]
+    assert f"{watchdog.HARNESS}deadline" in names
+
+
+def test_set_deadline_applies_to_runs_watched_after_it():
+    before = watchdog.deadline()
+    try:
+        watchdog.set_deadline(2.5)
+        with watchdog.watched("x") as watch:
+            assert watch.deadline == 2.5
+    finally:
+        watchdog.set_deadline(before)
+
+
+def test_an_overdue_request_ends_the_process_with_one_line():
+    code = (
+        "import time\n"
+        "from handlerbench import watchdog\n"
+        "watchdog.set_deadline(0.3)\n"
+        "with watchdog.watched('asgi/x/y'):\n"
+        "    time.sleep(30)\n"
+    )
+    started = time.monotonic()
+    result = run("-c", code, timeout=60)
+    assert time.monotonic() - started < 20
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "handlerbench: error: asgi/x/y: a request did not finish within its 0.3 s deadline "
+        "(--deadline); the view may never return"
+    )
+
+
+def one_line(result, status):
+    assert result.returncode == status, result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stderr.strip().splitlines()
+
+
+@pytest.mark.parametrize("command", ["run", "transitions"])
+def test_a_checked_request_that_never_returns_names_its_scenario(command):
+    started = time.monotonic()
+    result = handlerbench(
+        command, "--app", "tests.sample_apps:wsgi_hangs", "--interface", "wsgi",
+        "--deadline", "0.5", *(["--debug-single-value"] if command == "run" else []),
+        timeout=60,
+    )  # fmt: skip
+    assert time.monotonic() - started < 30
+    (line,) = one_line(result, 1)
+    assert line.startswith(
+        "handlerbench: error: wsgi/app/tests.sample_apps:wsgi_hangs: a request did not "
+        "finish within its 0.5 s deadline"
+    )
+
+
+@pytest.mark.parametrize(
+    ("app", "interface"),
+    [("wsgi_hangs_in_workers", "wsgi"), ("asgi_thread_hangs_in_workers", "asgi")],
+)
+def test_a_timed_request_that_never_returns_fails_the_worker_and_the_run(app, interface):
+    started = time.monotonic()
+    result = handlerbench(
+        "run", "--app", f"tests.sample_apps:{app}", "--interface", interface,
+        "--deadline", "0.5", "--debug-single-value", timeout=60,
+    )  # fmt: skip
+    assert time.monotonic() - started < 30
+    worker, master = one_line(result, 1)
+    name = f"{interface}/app/tests.sample_apps:{app}"
+    assert worker.startswith(f"handlerbench: error: {name}: a request did not finish")
+    assert master.startswith(f"handlerbench: error: {name}: a pyperf worker failed")
