@@ -5,7 +5,16 @@ requests (no network, no server) and times them with pyperf. In a notebook:
 ``import handlerbench as hb; hb.run("asgi/default/sync", fast=True)``.
 """
 
-from handlerbench.api import Profile, Transitions, load, profile, run, transitions
+from handlerbench.api import (
+    Explanations,
+    Profile,
+    Transitions,
+    explain,
+    load,
+    profile,
+    run,
+    transitions,
+)
 from handlerbench.app.endpoints import ViewOptions
 from handlerbench.drivers import AsgiDriver, WsgiDriver
 from handlerbench.errors import HandlerbenchError, UsageError
@@ -17,6 +26,7 @@ from handlerbench.transitions import count_transitions
 
 __all__ = [
     "AsgiDriver",
+    "Explanations",
     "HandlerbenchError",
     "Profile",
     "RequestSpec",
@@ -28,6 +38,7 @@ __all__ = [
     "WsgiDriver",
     "app_target",
     "count_transitions",
+    "explain",
     "load",
     "matrix",
     "profile",

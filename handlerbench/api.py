@@ -122,6 +122,70 @@ def _names(scenarios: Sequence[Any]) -> list[str]:
     return names
 
 
+def explain(*scenarios: str, progress: bool = False, **options: Any) -> Explanations:
+    """Decompose ASGI scenarios' time like ``handlerbench explain``; the explanations.
+
+    ``progress=True`` prints pyperf's progress as it goes.
+    """
+    from handlerbench.breakdown import Explanation
+    from handlerbench.cli import explain_options_parser
+
+    with tempfile.TemporaryDirectory(prefix="handlerbench-") as scratch:
+        argv = ["explain", *_names(scenarios)]
+        argv += command_line(explain_options_parser(), options, scratch)
+        output = os.path.join(scratch, "explain.json")
+        argv += ["--format", "json", "--report-file", output]
+        _handlerbench(argv if progress else [*argv, "--quiet"], progress)
+        explained = jsonlib.loads(Path(output).read_text())
+    return Explanations(Explanation.from_dict(item) for item in explained)
+
+
+class Explanations(list):
+    """``Explanation`` objects, shown as ``handlerbench explain``'s tables."""
+
+    def __getitem__(self, key):  # type: ignore[override]
+        if isinstance(key, str):
+            for explained in self:
+                if explained.scenario == key:
+                    return explained
+            names = ", ".join(e.scenario for e in self)
+            raise KeyError(f"no scenario {key!r}; there are: {names}")
+        return super().__getitem__(key)
+
+    def __repr__(self) -> str:
+        from handlerbench.breakdown import format_explanation
+
+        return "\n\n".join(format_explanation(explained) for explained in self)
+
+    def _repr_html_(self) -> str:
+        from handlerbench.breakdown import format_explanation
+
+        return "".join(f"<pre>{escape(format_explanation(explained))}</pre>" for explained in self)
+
+    def to_dicts(self) -> list[dict]:
+        return [explained.to_dict() for explained in self]
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """The JSON ``explain --format json`` writes; ``explain --saved`` and ``load`` read it."""
+        from handlerbench.output import write_atomically
+
+        text = jsonlib.dumps(self.to_dicts(), indent=2)
+        write_atomically(path, lambda temporary: Path(temporary).write_text(text + "\n"))
+
+    @classmethod
+    def load(cls, *paths: str | os.PathLike[str]) -> Explanations:
+        """Saved explanations (from several environments, to compare versions)."""
+        from handlerbench.breakdown import load_explanations
+
+        return cls(load_explanations([os.fspath(path) for path in paths]))
+
+    def plot(self, ax: Any = None) -> Any:
+        """Stacked bars of the parts, one per scenario (matplotlib); the Figure."""
+        from handlerbench.plot import plot_explanations
+
+        return plot_explanations(self, ax=ax)
+
+
 def load(path: str | os.PathLike[str]) -> RunResult:
     """A saved run (pyperf JSON, from ``-o`` or ``RunResult.save``)."""
     return RunResult.load(path)
@@ -186,7 +250,7 @@ def command_line(
             action = actions[dest]
             flag = max(action.option_strings, key=len)
             takes_value = action.nargs != 0
-        elif dest in PYPERF_OPTIONS and parser.prog.endswith(" run"):
+        elif dest in PYPERF_OPTIONS and parser.prog.endswith((" run", " explain")):
             flag, takes_value = "--" + dest.replace("_", "-"), PYPERF_OPTIONS[dest]
         else:
             raise UsageError(f"unknown option {key!r} for {parser.prog}")

@@ -9,6 +9,7 @@ they time exactly what the master checked.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import sys
@@ -54,6 +55,9 @@ commands:
                        count and name every sync/async hop of one request
                        (no scenario: hello world, stacks none/default/default-fixed)
   profile SCENARIO     cProfile (or pyinstrument) of N requests: the top functions
+  explain [SCENARIO ...]
+                       where an ASGI request's time goes: Django's own work, the
+                       per-request context and threads, each hop, the rest
   soak SCENARIO ...    threads, open fds and RSS over --requests N (default 100000):
                        do they return to baseline or keep growing?
   list                 the stacks with their middleware, the views with what they do
@@ -61,7 +65,7 @@ commands:
   compare BEFORE AFTER time change and hops added/removed per scenario;
                        --max-slowdown PCT and --no-new-hops make it a CI gate
 
-run, transitions, profile and soak also take your own project: --settings mysite.settings
+run, transitions, explain, profile and soak also take your own project: --settings mysite.settings
 --path /api/items/ (and --method, --header, --json ...).
 `{PROG} COMMAND --help` describes each command's options; --debug anywhere shows
 the traceback of an error instead of its one line.
@@ -698,6 +702,142 @@ def cmd_profile(argv: Sequence[str]) -> int:
     return 0
 
 
+EXPLAIN_PROGRAM = ("-m", "handlerbench", "explain")
+
+
+def add_explain_arguments(parser: argparse.ArgumentParser) -> None:
+    """``explain``'s own options, added to pyperf's parser."""
+    group = parser.add_argument_group("handlerbench")
+    add_target_arguments(group, "asgi/default/sync")
+    group.add_argument("--loop", choices=LOOPS, help="the ASGI event loop (default: asyncio)")
+    add_deadline_argument(group)
+    add_observed_argument(group)
+    group.add_argument(
+        "--format",
+        choices=(*report.FORMATS, "json"),
+        default="text",
+        help="the tables as plain text (default), Markdown, or JSON",
+    )
+    group.add_argument(
+        "--plot", metavar="PNG", help="also draw stacked bars of the parts (matplotlib)"
+    )
+    group.add_argument(
+        "--report-file", metavar="FILE", help="write the tables to FILE instead of stdout"
+    )
+    group.add_argument(
+        "--saved",
+        nargs="+",
+        metavar="FILE",
+        help="instead of measuring: show explanations saved with --format json --report-file "
+        "(from several environments: compare versions), with --format and --plot",
+    )
+    add_request_arguments(parser)
+
+
+def explain_options_parser() -> argparse.ArgumentParser:
+    """``explain``'s own options without pyperf's (what ``hb.explain(...)`` checks)."""
+    parser = argparse.ArgumentParser(prog=f"{PROG} explain")
+    add_explain_arguments(parser)
+    return parser
+
+
+def explained_targets(args: argparse.Namespace) -> list[tuple[Any, Any]]:
+    """Each ASGI target the command line names, with its WSGI twin (same stack and view)."""
+    if args.app:
+        raise UsageError("explain takes Django scenarios or --settings, not --app")
+    asked = copy.copy(args)
+    if not asked.scenarios and not asked.handler:
+        asked.handler = ["asgi"]
+    default = [scenario.Scenario.parse("asgi/default/sync")]
+    targets = targets_from_args(asked, default)
+    wsgi = [t.name for t in targets if t.metadata.get("handler") != "asgi"]
+    if wsgi:
+        raise UsageError(
+            f"explain takes ASGI scenarios, not {', '.join(wsgi)}: "
+            "each is explained against its WSGI twin"
+        )
+    twins_args = copy.copy(asked)
+    twins_args.handler = ["wsgi"] if asked.handler else None
+    twins_args.scenarios = ["wsgi/" + name.partition("/")[2] for name in asked.scenarios or ()]
+    twins = targets_from_args(twins_args, [scenario.Scenario.parse("wsgi/default/sync")])
+    return list(zip(targets, twins, strict=True))
+
+
+def cmd_explain(argv: Sequence[str]) -> int:
+    import pyperf
+
+    from handlerbench.breakdown import all_targets, explanation, plan
+    from handlerbench.runner import bench_targets
+    from handlerbench.transitions import count_transitions
+
+    if "--saved" in argv:
+        return explain_saved(argv)
+    pyperf_outputs(argv)
+    runner = pyperf.Runner(program_args=EXPLAIN_PROGRAM, add_cmdline_args=forward_arguments)
+    parser = one_line_errors(runner.argparser)
+    parser.prog = f"{PROG} explain"
+    parser.description = (
+        "Decompose an ASGI scenario's time per request into parts, each measured in this "
+        "run with pyperf: the same request under WSGI (Django's own work), the per-request "
+        "ThreadSensitiveContext and its threads (against a variant without it), the hops "
+        "(their count from the counting pass times the measured price of one round trip of "
+        "their kind), and the rest."
+    )
+    add_explain_arguments(parser)
+    args = runner.parse_args(list(argv))
+    deadline = args.deadline or DEFAULT_DEADLINE
+    set_deadline(deadline)
+    if args.timeout is None and not args.worker:
+        args.timeout = WORKER_TIMEOUT
+    if args.settings:
+        args.copy_env = True
+    if args.report_file and not args.worker:
+        check_directory(args.report_file, "--report-file")
+    plans = [plan(a, w, args.loop or "asyncio") for a, w in explained_targets(args)]
+    if not args.worker:
+        warn_debug([p.scenario for p in plans])
+    with safe_pyperf_output(args):
+        benchmarks = bench_targets(runner, all_targets(plans), [1], deadline)
+    if args.worker:
+        return 0
+    measured = {benchmark.get_name(): benchmark for benchmark in benchmarks}
+    explanations = [explanation(p, count_transitions(p.scenario), measured) for p in plans]
+    show_explanations(explanations, args.format, args.plot, args.report_file)
+    return 0
+
+
+def explain_saved(argv: Sequence[str]) -> int:
+    """``explain --saved FILE...``: tables and a chart of saved explanations, side by side."""
+    from handlerbench.breakdown import load_explanations
+
+    parser = one_line_errors(argparse.ArgumentParser(prog=f"{PROG} explain --saved"))
+    parser.add_argument("--saved", nargs="+", required=True, metavar="FILE")
+    parser.add_argument("--format", choices=(*report.FORMATS, "json"), default="text")
+    parser.add_argument("--plot", metavar="PNG")
+    parser.add_argument("--report-file", metavar="FILE")
+    args = parser.parse_args(list(argv))
+    show_explanations(load_explanations(args.saved), args.format, args.plot, args.report_file)
+    return 0
+
+
+def show_explanations(explanations: list, fmt: str, plot: str | None, report_file: str | None):
+    from handlerbench.breakdown import format_explanation
+
+    if fmt == "json":
+        text = json.dumps([e.to_dict() for e in explanations], indent=2)
+    else:
+        text = "\n\n".join(format_explanation(e, fmt) for e in explanations)
+    if plot:
+        from handlerbench.plot import plot_explanations
+
+        plot_explanations(explanations, plot)
+    if report_file:
+        write_atomically(report_file, lambda path: Path(path).write_text(text + "\n"))
+    else:
+        print()
+        print(text)
+
+
 def soak_parser() -> argparse.ArgumentParser:
     """``soak``'s options."""
     parser = argparse.ArgumentParser(
@@ -856,6 +996,7 @@ COMMANDS = {
     "transitions": cmd_transitions,
     "profile": cmd_profile,
     "soak": cmd_soak,
+    "explain": cmd_explain,
     "list": cmd_list,
     "report": cmd_report,
     "compare": cmd_compare,

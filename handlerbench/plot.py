@@ -90,3 +90,45 @@ def plot_benchmarks(
         figure.tight_layout()
         plt.close(figure)
     return ax.figure
+
+
+def plot_explanations(explanations: Sequence, path: str | None = None, ax=None):
+    """Stacked horizontal bars: each explained scenario's parts and rest, in us per request.
+
+    With ``path`` the chart is written there (any matplotlib format);
+    without, the Figure is returned (for a notebook).
+    """
+    plt = _pyplot("--plot" if path else "plot()", backend="Agg" if path else None)
+    several = len({e.versions for e in explanations}) > 1
+    names = [f"{e.scenario}\n{e.versions}" if several else e.scenario for e in explanations]
+    labels = [part.name for part in explanations[0].parts] + ["rest"] if explanations else []
+    if ax is None:
+        figure, ax = plt.subplots(figsize=(10, 1.2 + 0.6 * len(names)))
+    else:
+        figure = ax.figure
+    left = [0.0] * len(names)
+    for index, label in enumerate(labels):
+        widths = []
+        for e in explanations:
+            seconds = e.rest if label == "rest" else e.parts[index].seconds
+            widths.append(max(seconds, 0.0) * 1e6)
+        ax.barh(names, widths, left=left, label=label, hatch="//" if label == "rest" else None)
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    for row, e in enumerate(explanations):
+        ax.plot([e.total * 1e6], [row], marker="|", markersize=18, color="black")
+    ax.invert_yaxis()
+    ax.set_xlabel("us per request (mean); | marks the measured total")
+    ax.legend(fontsize="small", loc="lower right")
+    figure.tight_layout()
+    if path is None:
+        plt.close(figure)
+        return figure
+    try:
+        figure.savefig(path)
+    except OSError as exc:
+        raise HandlerbenchError(f"--plot {path}: cannot write it ({exc.strerror})") from None
+    except ValueError as exc:
+        raise HandlerbenchError(f"--plot {path}: {exc}") from None
+    finally:
+        plt.close(figure)
+    return None

@@ -46,20 +46,30 @@ def rows(benchmarks: Sequence[pyperf.Benchmark]) -> list[tuple[str, ...]]:
     return [_row(benchmark, baseline) for benchmark in benchmarks]
 
 
-def render(header: Sequence[str], body: Sequence[Sequence[str]], fmt: str = "text") -> str:
-    """A table: the first column left-aligned, the others right-aligned."""
+def render(
+    header: Sequence[str],
+    body: Sequence[Sequence[str]],
+    fmt: str = "text",
+    text_columns: int = 1,
+) -> str:
+    """A table: figures right-aligned; the first column, and the last ones if
+    ``text_columns`` > 1 counts them, left-aligned."""
+    left = {0, *range(len(header) - text_columns + 1, len(header))} if text_columns > 1 else {0}
     if fmt == "html":
         return _html(header, body)
     if fmt == "md":
-        lines = ["| " + " | ".join(header) + " |", "| --- |" + " ---: |" * (len(header) - 1)]
+        rule = ["---" if i in left else "---:" for i in range(len(header))]
+        lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(rule) + " |"]
         lines += ["| " + " | ".join(row) + " |" for row in body]
         return "\n".join(lines)
     widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
     lines = []
     for row in [header, *body]:
-        cells = [row[0].ljust(widths[0])]
-        cells += [cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)]
-        lines.append("  ".join(cells))
+        cells = [
+            cell.ljust(width) if i in left else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(cells).rstrip())
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 

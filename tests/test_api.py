@@ -144,3 +144,16 @@ def test_load_reads_what_save_wrote(tmp_path):
     result = hb.run("wsgi/none/sync", debug_single_value=True)
     result.save(tmp_path / "saved.json")
     assert hb.load(tmp_path / "saved.json").mean == result.mean
+
+
+def test_explain_returns_the_parts_and_they_save_and_load(tmp_path):
+    explained = hb.explain("asgi/none/sync", debug_single_value=True)
+    one = explained["asgi/none/sync"]
+    assert [part.name for part in one.parts][:2] == [
+        "Django's own work",
+        "per-request context and its threads",
+    ]
+    assert math.isclose(one.sum + one.rest, one.total)
+    assert repr(explained).startswith("asgi/none/sync (Django ")
+    explained.save(tmp_path / "e.json")
+    assert hb.Explanations.load(tmp_path / "e.json")[0].total == pytest.approx(one.total)
