@@ -22,11 +22,22 @@ from handlerbench.targets import scenario_target
 from tests import sample_apps
 
 
-def settle_threads():
-    """Let threads of earlier tests (per-request executors, joins) end first."""
-    for thread in threading.enumerate():
-        if thread is not threading.main_thread() and not thread.daemon:
-            thread.join(5)
+def settle_threads(quiet: float = 0.3, limit: float = 10.0):
+    """Let threads of earlier tests (per-request executors, joins, client pools) end first.
+
+    Waits until the count of live threads has not changed for ``quiet``
+    seconds: a closed pool's daemon threads may still be exiting on a loaded
+    machine, and threads that live for good (asgiref's process-wide one) must
+    not be waited for.
+    """
+    end = time.monotonic() + limit
+    count, since = threading.active_count(), time.monotonic()
+    while time.monotonic() < end:
+        time.sleep(0.01)
+        if threading.active_count() != count:
+            count, since = threading.active_count(), time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
 
 
 @pytest.fixture
