@@ -2,13 +2,11 @@
 
 import json
 import time
-from argparse import Namespace
 
 import pyperf
 import pytest
 
 from handlerbench.app.stacks import EACH_STACKS
-from handlerbench.cli import FORWARDED, forward_arguments
 from handlerbench.scenario import STACKS, VIEWS
 from tests.helpers import handlerbench
 
@@ -285,28 +283,6 @@ def test_transitions_bad_input(argv, text):
     assert_one_line_error(handlerbench(*argv), 2, text)
 
 
-def namespace(**given):
-    fields = dict.fromkeys(["app", "interface", *FORWARDED.values()])
-    return Namespace(**{**fields, "scenarios": [], **given})
-
-
-def test_forwarded_arguments():
-    cmd = ["python"]
-    forward_arguments(cmd, namespace(scenarios=["asgi/none/sync"]))
-    assert cmd == ["python", "asgi/none/sync"]
-    cmd = []
-    forward_arguments(cmd, namespace(app="m:a", interface="wsgi"))
-    assert cmd == ["--app=m:a", "--interface=wsgi"]
-    cmd = []
-    forward_arguments(
-        cmd,
-        namespace(
-            stack=["each", "custom"], view=["async-io"], middleware=["a.B", "c.D"], delay=2.0
-        ),
-    )
-    assert cmd == ["--stack=each,custom", "--view=async-io", "--middleware=a.B,c.D", "--delay=2.0"]
-
-
 def test_run_with_axes_forwards_them_and_the_view_options_to_workers(tmp_path):
     output = tmp_path / "each.json"
     result = handlerbench(
@@ -382,44 +358,6 @@ def test_report_and_compare_on_saved_runs(tmp_path):
         handlerbench("compare", before, after, "--max-slowdown", "-1"), 2, "must be 0 or more"
     )
     assert_one_line_error(handlerbench("report"), 2, "the following arguments are required")
-
-
-def test_a_worker_parses_the_same_request_its_master_did(tmp_path):
-    from handlerbench.cli import request_from_args, run_options_parser
-
-    body_file = tmp_path / "multipart.txt"
-    body_file.write_bytes(b"--boundary\r\nContent-Disposition: form-data\r\n")
-    argv = [
-        "--settings", "mysite.settings", "--pythonpath", str(tmp_path),
-        "--path", "/api/items/?page=2", "--method", "PUT",
-        "--header", "Accept: */*", "--header=X-Dash: -starts-with-a-dash",
-        "--cookie", "a=1", "--cookie", "b=2", "--body", f"@{body_file}",
-        "--host", "localhost", "--expect-status", "201",
-    ]  # fmt: skip
-    master = run_options_parser().parse_args(argv)
-    cmd = []
-    forward_arguments(cmd, master)
-    worker = run_options_parser().parse_args(cmd)
-    assert request_from_args(worker) == request_from_args(master)
-    assert (worker.settings, worker.pythonpath, worker.expect_status) == (
-        "mysite.settings",
-        str(tmp_path),
-        201,
-    )
-    # A value starting with "-" survives the trip.
-    master = run_options_parser().parse_args(["--settings", "m.s", "--body=--boundary"])
-    cmd = []
-    forward_arguments(cmd, master)
-    assert request_from_args(run_options_parser().parse_args(cmd)).body == b"--boundary"
-
-
-def test_a_relative_body_file_is_forwarded_by_its_absolute_path(tmp_path, monkeypatch):
-    from handlerbench.cli import _body
-
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "b.txt").write_text("x=1")
-    assert str(_body("@b.txt")) == f"@{tmp_path / 'b.txt'}"
-    assert str(_body("x=1")) == "x=1"
 
 
 def test_profile_prints_the_top_functions_and_writes_pstats(tmp_path):

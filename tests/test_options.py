@@ -1,0 +1,63 @@
+"""The options every command shares: what they forward to workers, and how bodies are read."""
+
+from argparse import Namespace
+
+from handlerbench.options import FORWARDED, forward_arguments, read_body, request_from_args
+
+
+def namespace(**given):
+    fields = dict.fromkeys(["app", "interface", *FORWARDED.values()])
+    return Namespace(**{**fields, "scenarios": [], **given})
+
+
+def test_forwarded_arguments():
+    cmd = ["python"]
+    forward_arguments(cmd, namespace(scenarios=["asgi/none/sync"]))
+    assert cmd == ["python", "asgi/none/sync"]
+    cmd = []
+    forward_arguments(cmd, namespace(app="m:a", interface="wsgi"))
+    assert cmd == ["--app=m:a", "--interface=wsgi"]
+    cmd = []
+    forward_arguments(
+        cmd,
+        namespace(
+            stack=["each", "custom"], view=["async-io"], middleware=["a.B", "c.D"], delay=2.0
+        ),
+    )
+    assert cmd == ["--stack=each,custom", "--view=async-io", "--middleware=a.B,c.D", "--delay=2.0"]
+
+
+def test_a_worker_parses_the_same_request_its_master_did(tmp_path):
+    from handlerbench.cli import run_options_parser
+
+    body_file = tmp_path / "multipart.txt"
+    body_file.write_bytes(b"--boundary\r\nContent-Disposition: form-data\r\n")
+    argv = [
+        "--settings", "mysite.settings", "--pythonpath", str(tmp_path),
+        "--path", "/api/items/?page=2", "--method", "PUT",
+        "--header", "Accept: */*", "--header=X-Dash: -starts-with-a-dash",
+        "--cookie", "a=1", "--cookie", "b=2", "--body", f"@{body_file}",
+        "--host", "localhost", "--expect-status", "201",
+    ]  # fmt: skip
+    master = run_options_parser().parse_args(argv)
+    cmd = []
+    forward_arguments(cmd, master)
+    worker = run_options_parser().parse_args(cmd)
+    assert request_from_args(worker) == request_from_args(master)
+    assert (worker.settings, worker.pythonpath, worker.expect_status) == (
+        "mysite.settings",
+        str(tmp_path),
+        201,
+    )
+    # A value starting with "-" survives the trip.
+    master = run_options_parser().parse_args(["--settings", "m.s", "--body=--boundary"])
+    cmd = []
+    forward_arguments(cmd, master)
+    assert request_from_args(run_options_parser().parse_args(cmd)).body == b"--boundary"
+
+
+def test_a_relative_body_file_is_forwarded_by_its_absolute_path(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "b.txt").write_text("x=1")
+    assert str(read_body("@b.txt")) == f"@{tmp_path / 'b.txt'}"
+    assert str(read_body("x=1")) == "x=1"
