@@ -130,6 +130,8 @@ def explain(*scenarios: str, progress: bool = False, **options: Any) -> Explanat
     from handlerbench.breakdown import Explanation
     from handlerbench.cli import explain_options_parser
 
+    if "saved" in options:
+        raise UsageError("explain(saved=...) measures nothing: use hb.Explanations.load(path)")
     with tempfile.TemporaryDirectory(prefix="handlerbench-") as scratch:
         argv = ["explain", *_names(scenarios)]
         argv += command_line(explain_options_parser(), options, scratch)

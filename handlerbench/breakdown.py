@@ -35,22 +35,32 @@ from handlerbench.requests import RequestSpec, Response
 from handlerbench.targets import Target, versions
 from handlerbench.transitions import A2S, TransitionReport
 
-# Kinds of round trip, how transitions names their executors, and a label.
-THREAD, CALLER, LOOP = "thread", "caller", "loop"
+# Kinds of round trip, each priced by its own measurement, with a label.
+THREAD, CALLER, POOL, LOOP, NEW_LOOP = "thread", "caller", "pool", "loop", "new-loop"
 KIND_LABELS = {
     THREAD: "sync_to_async to a sync thread",
     CALLER: "sync_to_async to the caller's sync thread",
+    POOL: "sync_to_async to the loop's thread pool",
     LOOP: "async_to_sync to the event loop",
+    NEW_LOOP: "async_to_sync to a new event loop",
 }
-CALLER_EXECUTORS = {"caller's sync thread"}
+# How transitions names the executor of each kind's hops. A sync_to_async on
+# an executor not listed (a given executor) is priced as THREAD.
+EXECUTOR_KINDS = {
+    "caller's sync thread": CALLER,
+    "event loop's default executor": POOL,
+    "the request's event loop": LOOP,
+    "a new event loop": NEW_LOOP,
+}
 SHARED = "shared context"
 
 
 def kind_of(direction: str, executor: str) -> str:
-    """The round-trip kind that prices a hop, from its direction and executor."""
+    """The round-trip kind that prices a hop: its direction and the executor that ran it."""
+    kind = EXECUTOR_KINDS.get(executor)
     if direction == A2S:
-        return LOOP
-    return CALLER if executor in CALLER_EXECUTORS else THREAD
+        return kind if kind in (LOOP, NEW_LOOP) else LOOP
+    return kind if kind in (CALLER, POOL) else THREAD
 
 
 def is_signal_hop(name: str) -> bool:
@@ -138,7 +148,10 @@ class HopPriceDriver:
     context's thread. ``caller``: the same from a coroutine that a sync thread
     entered through ``async_to_sync``, so it runs on that blocked thread.
     ``loop``: ``async_to_sync(noop)()`` from a sync thread, back on the loop.
-    The first round trip (which starts the thread) is not timed.
+    ``pool``: ``sync_to_async(noop, thread_sensitive=False)``, to the loop's
+    default executor. ``new-loop``: ``async_to_sync(noop)()`` from a thread
+    with no event loop, which starts one (and a thread) per call, as WSGI's
+    async views do. The first round trip (which starts the thread) is not timed.
     """
 
     def __init__(self, kind: str, name: str, loop: str = "asyncio") -> None:
@@ -156,16 +169,30 @@ class HopPriceDriver:
         return Response(200)
 
     def time(self, loops: int) -> float:
+        if self.kind == NEW_LOOP:
+            return self._from_no_loop(loops)
         return self.loop.run_until_complete(self._time(loops))
+
+    @staticmethod
+    def _from_no_loop(loops: int) -> float:
+        from asgiref.sync import async_to_sync
+
+        async_to_sync(_async_noop)()
+        t0 = perf_counter()
+        for _ in range(loops):
+            async_to_sync(_async_noop)()
+        return perf_counter() - t0
 
     async def _time(self, loops: int) -> float:
         from asgiref.sync import ThreadSensitiveContext, async_to_sync, sync_to_async
 
+        sensitive = self.kind != POOL
+
         async def from_the_loop() -> float:
-            await sync_to_async(_noop)()
+            await sync_to_async(_noop, thread_sensitive=sensitive)()
             t0 = perf_counter()
             for _ in range(loops):
-                await sync_to_async(_noop)()
+                await sync_to_async(_noop, thread_sensitive=sensitive)()
             return perf_counter() - t0
 
         def from_a_thread() -> float:
@@ -176,7 +203,7 @@ class HopPriceDriver:
             return perf_counter() - t0
 
         async with ThreadSensitiveContext():
-            if self.kind == THREAD:
+            if self.kind in (THREAD, POOL):
                 return await from_the_loop()
             if self.kind == LOOP:
                 return await sync_to_async(from_a_thread)()
@@ -268,6 +295,11 @@ class Explanation:
     def rest_stdev(self) -> float:
         return math.sqrt(self.total_stdev**2 + sum(p.stdev**2 for p in self.parts))
 
+    @property
+    def overshoots(self) -> bool:
+        """Do the parts exceed the total by more than twice the noise? Then one is wrong."""
+        return self.rest < -2 * self.rest_stdev
+
     def part(self, name: str) -> Part:
         return next(part for part in self.parts if part.name == name)
 
@@ -287,6 +319,7 @@ class Explanation:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "overshoots": self.overshoots,
             "scenario": self.scenario,
             "total_us": self.total * 1e6,
             "total_stdev_us": self.total_stdev * 1e6,
@@ -314,10 +347,29 @@ def _mean(benchmark: pyperf.Benchmark) -> tuple[float, float]:
     return benchmark.mean(), stdev
 
 
+def _priced(kinds: dict[str, int], prices: dict[str, tuple[float, float]]) -> tuple:
+    """Seconds and stdev of ``kinds`` hops (kind -> count), and how they were priced."""
+    seconds = sum(n * prices[kind][0] for kind, n in kinds.items())
+    stdev = sum(n * prices[kind][1] for kind, n in kinds.items())
+    how = ", ".join(
+        f"{n} x {KIND_LABELS[kind]} at {prices[kind][0] * 1e6:,.1f} us"
+        for kind, n in sorted(kinds.items())
+    )
+    return seconds, stdev, how
+
+
 def explanation(
-    made: Plan, report: TransitionReport, benchmarks: dict[str, pyperf.Benchmark]
+    made: Plan,
+    report: TransitionReport,
+    benchmarks: dict[str, pyperf.Benchmark],
+    twin_report: TransitionReport | None = None,
 ) -> Explanation:
-    """The parts of ``made.scenario``'s time from this run's benchmarks and its hop report."""
+    """The parts of ``made.scenario``'s time from this run's benchmarks and hop reports.
+
+    ``twin_report`` counts the WSGI twin's own hops (an async view under WSGI
+    makes one, to a new event loop): they are not Django's own work, so
+    their price is taken out of the twin's time.
+    """
     total, total_stdev = _mean(benchmarks[made.scenario.name])
     twin, twin_stdev = _mean(benchmarks[made.twin.name])
     shared, shared_stdev = _mean(benchmarks[made.shared.name])
@@ -326,12 +378,20 @@ def explanation(
     for hop in report.hops:
         key = (is_signal_hop(hop.name), kind_of(hop.direction, hop.executor))
         counted[key] = counted.get(key, 0) + 1
+    twin_kinds: dict[str, int] = {}
+    for hop in twin_report.hops if twin_report else ():
+        kind = kind_of(hop.direction, hop.executor)
+        twin_kinds[kind] = twin_kinds.get(kind, 0) + 1
+    twin_hops, twin_hops_stdev, twin_how = _priced(twin_kinds, prices)
+    how = f"the same request under WSGI ({made.twin.name})"
+    if twin_kinds:
+        how += f" minus its own hops: {twin_how}"
     parts = [
         Part(
             "Django's own work",
-            twin,
-            twin_stdev,
-            f"the same request under WSGI ({made.twin.name})",
+            twin - twin_hops,
+            math.sqrt(twin_stdev**2 + twin_hops_stdev**2),
+            how,
         ),
         Part(
             "per-request context and its threads",
@@ -342,12 +402,7 @@ def explanation(
     ]
     for signals, name in ((False, "middleware and view hops"), (True, "signal and close hops")):
         kinds = {kind: n for (is_signal, kind), n in counted.items() if is_signal == signals}
-        seconds = sum(n * prices[kind][0] for kind, n in kinds.items())
-        stdev = sum(n * prices[kind][1] for kind, n in kinds.items())
-        how = ", ".join(
-            f"{n} x {KIND_LABELS[kind]} at {prices[kind][0] * 1e6:,.1f} us"
-            for kind, n in sorted(kinds.items())
-        )
+        seconds, stdev, how = _priced(kinds, prices)
         parts.append(Part(name, seconds, stdev, how or "no hops"))
     hops = {
         f"{'signal and close' if signals else 'middleware and view'}: {KIND_LABELS[kind]}": n
@@ -414,7 +469,13 @@ def format_explanation(explained: Explanation, fmt: str = "text") -> str:
         f"parts sum to {explained.sum * 1e6:,.1f} us, {explained.sum / explained.total:.1%} "
         "of the total"
     )
-    return f"{heading}\n\n{render(HEADER, rows(explained), fmt, text_columns=2)}"
+    table = render(HEADER, rows(explained), fmt, text_columns=2)
+    if explained.overshoots:
+        table += (
+            "\nwarning: the parts exceed the measured total by more than twice their noise; "
+            "a part counts something the request does not pay"
+        )
+    return f"{heading}\n\n{table}"
 
 
 def load_explanations(paths: Sequence[str]) -> list[Explanation]:
@@ -430,9 +491,14 @@ def load_explanations(paths: Sequence[str]) -> list[Explanation]:
                 items = json.load(file)
             if not isinstance(items, list) or not items:
                 raise ValueError("expected a list of explanations")
-            loaded += [Explanation.from_dict(item) for item in items]
+            explained = [Explanation.from_dict(item) for item in items]
+            if any(not e.total > 0 for e in explained):
+                raise ValueError("a total is not a positive time")
+            loaded += explained
         except FileNotFoundError:
             raise HandlerbenchError(f"{path}: no such file") from None
+        except OSError as exc:
+            raise HandlerbenchError(f"{path}: cannot read it ({exc.strerror})") from None
         except (ValueError, KeyError, TypeError) as exc:
             raise HandlerbenchError(
                 f"{path}: not a saved explanation (explain --format json --report-file): {exc}"

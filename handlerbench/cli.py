@@ -23,7 +23,7 @@ from handlerbench.app.endpoints import VIEWS as VIEW_KINDS
 from handlerbench.app.stacks import resolve
 from handlerbench.concurrency import DeadlineExceeded
 from handlerbench.drivers import LOOPS
-from handlerbench.errors import HandlerbenchError, UsageError
+from handlerbench.errors import HandlerbenchError, Terminated, UsageError
 from handlerbench.options import (
     PROG,
     add_deadline_argument,
@@ -34,6 +34,7 @@ from handlerbench.options import (
     forward_arguments,
     one_line_errors,
     positive,
+    request_deadline,
     targets_from_args,
     view_options,
     warn_debug,
@@ -45,10 +46,10 @@ from handlerbench.output import (
     write_atomically,
 )
 from handlerbench.runner import add_observed_argument
-from handlerbench.watchdog import DEFAULT_DEADLINE, set_deadline
+from handlerbench.watchdog import set_deadline
 
 # pyperf's --timeout when none is given: a worker running longer is stopped.
-WORKER_TIMEOUT = 600
+WORKER_TIMEOUT = 1800
 # Workers re-run this, never sys.argv[0]: that is a Jupyter kernel in a
 # notebook and the `handlerbench` script's path otherwise.
 WORKER_PROGRAM = ("-m", "handlerbench", "run")
@@ -112,6 +113,8 @@ def cmd_run(argv: Sequence[str]) -> int:
     pyperf_outputs(argv)
     runner = pyperf.Runner(program_args=WORKER_PROGRAM, add_cmdline_args=forward_arguments)
     parser = one_line_errors(runner.argparser)
+    # No abbreviations: --out would slip past the checks of -o/--output.
+    parser.allow_abbrev = False
     parser.prog = f"{PROG} run"
     parser.description = (
         "Time scenarios (handler/stack/view) through Django's real WSGIHandler and "
@@ -121,7 +124,7 @@ def cmd_run(argv: Sequence[str]) -> int:
     )
     add_run_arguments(parser)
     args = runner.parse_args(list(argv))
-    deadline = args.deadline or DEFAULT_DEADLINE
+    deadline = request_deadline(args)
     set_deadline(deadline)
     if args.timeout is None and not args.worker:
         args.timeout = WORKER_TIMEOUT
@@ -178,7 +181,7 @@ def cmd_transitions(argv: Sequence[str]) -> int:
     from handlerbench.transitions import count_transitions, format_report
 
     args = transitions_parser().parse_args(list(argv))
-    set_deadline(args.deadline or DEFAULT_DEADLINE)
+    set_deadline(request_deadline(args))
     if args.output:
         check_directory(args.output, "-o")
     targets = targets_from_args(args, scenario.transition_scenarios())
@@ -245,7 +248,7 @@ def cmd_profile(argv: Sequence[str]) -> int:
     from handlerbench.profiling import profile_target
 
     args = profile_parser().parse_args(list(argv))
-    set_deadline(args.deadline or DEFAULT_DEADLINE)
+    set_deadline(request_deadline(args))
     if args.output and args.profiler != "cprofile":
         raise UsageError("-o writes cProfile's .pstats format; use it with --profiler cprofile")
     if args.output:
@@ -304,14 +307,19 @@ def explain_options_parser() -> argparse.ArgumentParser:
 
 
 def explained_targets(args: argparse.Namespace) -> list[tuple[Any, Any]]:
-    """Each ASGI target the command line names, with its WSGI twin (same stack and view)."""
+    """Each ASGI target the command line names, with its WSGI twin (same stack and view).
+
+    With no scenario and no axis, ``asgi/default/sync``; with axes or
+    ``--settings`` and no ``--handler``, ASGI only.
+    """
     if args.app:
         raise UsageError("explain takes Django scenarios or --settings, not --app")
     asked = copy.copy(args)
-    if not asked.scenarios and not asked.handler:
+    axes = asked.stack or asked.view or asked.middleware or asked.settings is not None
+    if not asked.scenarios and axes and not asked.handler:
         asked.handler = ["asgi"]
-    default = [scenario.Scenario.parse("asgi/default/sync")]
-    targets = targets_from_args(asked, default)
+    targets = targets_from_args(asked, [scenario.Scenario.parse("asgi/default/sync")])
+    refuse_duplicates(targets)
     wsgi = [t.name for t in targets if t.metadata.get("handler") != "asgi"]
     if wsgi:
         raise UsageError(
@@ -325,6 +333,13 @@ def explained_targets(args: argparse.Namespace) -> list[tuple[Any, Any]]:
     return list(zip(targets, twins, strict=True))
 
 
+def refuse_duplicates(targets: Sequence) -> None:
+    names = [target.name for target in targets]
+    duplicated = sorted({name for name in names if names.count(name) > 1})
+    if duplicated:
+        raise UsageError(f"scenario given twice: {', '.join(duplicated)}")
+
+
 def cmd_explain(argv: Sequence[str]) -> int:
     import pyperf
 
@@ -332,11 +347,12 @@ def cmd_explain(argv: Sequence[str]) -> int:
     from handlerbench.runner import bench_targets
     from handlerbench.transitions import count_transitions
 
-    if "--saved" in argv:
+    if any(arg == "--saved" or arg.startswith("--saved=") for arg in argv):
         return explain_saved(argv)
     pyperf_outputs(argv)
     runner = pyperf.Runner(program_args=EXPLAIN_PROGRAM, add_cmdline_args=forward_arguments)
     parser = one_line_errors(runner.argparser)
+    parser.allow_abbrev = False
     parser.prog = f"{PROG} explain"
     parser.description = (
         "Decompose an ASGI scenario's time per request into parts, each measured in this "
@@ -347,14 +363,14 @@ def cmd_explain(argv: Sequence[str]) -> int:
     )
     add_explain_arguments(parser)
     args = runner.parse_args(list(argv))
-    deadline = args.deadline or DEFAULT_DEADLINE
+    deadline = request_deadline(args)
     set_deadline(deadline)
     if args.timeout is None and not args.worker:
         args.timeout = WORKER_TIMEOUT
     if args.settings:
         args.copy_env = True
-    if args.report_file and not args.worker:
-        check_directory(args.report_file, "--report-file")
+    if not args.worker:
+        check_report_outputs(args.report_file, args.plot)
     plans = [plan(a, w, args.loop or "asyncio") for a, w in explained_targets(args)]
     if not args.worker:
         warn_debug([p.scenario for p in plans])
@@ -363,9 +379,30 @@ def cmd_explain(argv: Sequence[str]) -> int:
     if args.worker:
         return 0
     measured = {benchmark.get_name(): benchmark for benchmark in benchmarks}
-    explanations = [explanation(p, count_transitions(p.scenario), measured) for p in plans]
+    explanations = [
+        explanation(p, count_transitions(p.scenario), measured, count_transitions(p.twin))
+        for p in plans
+    ]
     show_explanations(explanations, args.format, args.plot, args.report_file)
     return 0
+
+
+def check_report_outputs(report_file: str | None, plot: str | None) -> None:
+    """Before measuring: the files a report goes to can be written, in a format that exists."""
+    if report_file:
+        check_directory(report_file, "--report-file")
+    if plot:
+        check_directory(plot, "--plot")
+        try:
+            from matplotlib.backend_bases import FigureCanvasBase
+        except ImportError:
+            raise HandlerbenchError(
+                "--plot needs matplotlib: pip install 'handlerbench[plot]'"
+            ) from None
+        suffix = Path(plot).suffix.lstrip(".").lower()
+        if suffix not in FigureCanvasBase.get_supported_filetypes():
+            formats = ", ".join(sorted(FigureCanvasBase.get_supported_filetypes()))
+            raise UsageError(f"--plot {plot}: not a format matplotlib writes ({formats})")
 
 
 def explain_saved(argv: Sequence[str]) -> int:
@@ -378,6 +415,7 @@ def explain_saved(argv: Sequence[str]) -> int:
     parser.add_argument("--plot", metavar="PNG")
     parser.add_argument("--report-file", metavar="FILE")
     args = parser.parse_args(list(argv))
+    check_report_outputs(args.report_file, args.plot)
     show_explanations(load_explanations(args.saved), args.format, args.plot, args.report_file)
     return 0
 
@@ -389,15 +427,15 @@ def show_explanations(explanations: list, fmt: str, plot: str | None, report_fil
         text = json.dumps([e.to_dict() for e in explanations], indent=2)
     else:
         text = "\n\n".join(format_explanation(e, fmt) for e in explanations)
-    if plot:
-        from handlerbench.plot import plot_explanations
-
-        plot_explanations(explanations, plot)
     if report_file:
         write_atomically(report_file, lambda path: Path(path).write_text(text + "\n"))
     else:
         print()
         print(text)
+    if plot:
+        from handlerbench.plot import plot_explanations
+
+        plot_explanations(explanations, plot)
 
 
 def soak_parser() -> argparse.ArgumentParser:
@@ -444,7 +482,7 @@ def cmd_soak(argv: Sequence[str]) -> int:
     from handlerbench.soak import soak
 
     args = soak_parser().parse_args(list(argv))
-    set_deadline(args.deadline or DEFAULT_DEADLINE)
+    set_deadline(request_deadline(args))
     if args.requests < args.checkpoints:
         raise UsageError(
             f"--requests {args.requests}: must be at least --checkpoints ({args.checkpoints})"
@@ -452,6 +490,7 @@ def cmd_soak(argv: Sequence[str]) -> int:
     targets = targets_from_args(args, ())
     if not targets:
         raise UsageError("soak takes one or more scenarios (or --settings, or --app)")
+    refuse_duplicates(targets)
     warn_debug(targets)
     reports = []
     for target in targets:
@@ -604,7 +643,7 @@ def bench_script(
         add_view_arguments(group)
         add_load_arguments(group)
         args = one_line_errors(runner.argparser).parse_args()
-        deadline = args.deadline or DEFAULT_DEADLINE
+        deadline = request_deadline(args)
         set_deadline(deadline)
         if args.timeout is None and not args.worker:
             args.timeout = WORKER_TIMEOUT
@@ -638,11 +677,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if options.DEBUG:
             raise
         exit_with_error(PROG, exc)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Terminated) as exc:
         # A request stuck in a thread would keep a normal exit waiting for it.
-        print(f"{PROG}: interrupted", file=sys.stderr, flush=True)
+        status = exc.exit_status if isinstance(exc, Terminated) else 130
+        print(f"{PROG}: {'terminated' if status != 130 else 'interrupted'}", file=sys.stderr)
         sys.stdout.flush()
-        os._exit(130)
+        sys.stderr.flush()
+        os._exit(status)
     except Exception as exc:
         if options.DEBUG:
             raise

@@ -11,3 +11,11 @@ class UsageError(HandlerbenchError):
     """The command line asked for something that does not exist (exit status 2)."""
 
     exit_status = 2
+
+
+class Terminated(BaseException):
+    """SIGTERM during a run: unwinds like Ctrl-C so temporary files go (exit 128 + 15)."""
+
+    def __init__(self, exit_status: int) -> None:
+        super().__init__(exit_status)
+        self.exit_status = exit_status

@@ -293,8 +293,21 @@ def add_deadline_argument(group: Any) -> None:
         type=_seconds,
         metavar="SECONDS",
         help="fail the run, naming the scenario, when one request takes longer than this "
-        f"(default: {DEFAULT_DEADLINE:g})",
+        f"(default: {DEFAULT_DEADLINE:g}, plus twice --delay)",
     )
+
+
+def request_deadline(args: argparse.Namespace) -> float:
+    """The deadline of one request: ``--deadline``, or the default plus twice ``--delay``."""
+    delay = (getattr(args, "delay", None) or 0) / 1000
+    if args.deadline is not None:
+        if delay and args.deadline <= delay:
+            raise UsageError(
+                f"--deadline {args.deadline:g} s is not longer than the view's "
+                f"--delay {delay * 1000:g} ms"
+            )
+        return args.deadline
+    return DEFAULT_DEADLINE + 2 * delay
 
 
 def add_load_arguments(group: Any) -> None:

@@ -81,11 +81,7 @@ class ProfileResult:
                 f"-o writes cProfile's .pstats format; {self.profiler} has none: "
                 "use --profiler cprofile"
             )
-        stats = self.stats
-        try:
-            write_atomically(path, stats.dump_stats)
-        except OSError as exc:
-            raise HandlerbenchError(f"cannot write {path}: {exc.strerror or exc}") from None
+        write_atomically(path, self.stats.dump_stats)
 
 
 def profile_target(

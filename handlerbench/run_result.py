@@ -68,10 +68,7 @@ class RunResult:
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the pyperf JSON file, whole or not at all (replacing one that exists)."""
-        try:
-            write_atomically(path, lambda temporary: self.suite.dump(temporary))
-        except OSError as exc:
-            raise HandlerbenchError(f"{path}: cannot write it ({exc.strerror})") from None
+        write_atomically(path, lambda temporary: self.suite.dump(temporary))
 
     @property
     def benchmarks(self) -> list[pyperf.Benchmark]:

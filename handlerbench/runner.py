@@ -186,6 +186,14 @@ def bench_targets(
             raise HandlerbenchError(
                 f"{name}: a pyperf worker failed ({exc}); its error is above"
             ) from None
+        except ValueError as exc:
+            if "incompatible benchmark" not in str(exc):
+                raise
+            # pyperf refusing to add these runs to a benchmark of the --append file.
+            raise HandlerbenchError(
+                f"{name}: --append cannot add its runs to that file ({exc}); "
+                "append to a file from the same environment"
+            ) from None
         except SystemExit as exc:
             if exc.code != PYPERF_TIMED_OUT or args.worker:
                 raise

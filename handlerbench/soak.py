@@ -133,13 +133,26 @@ class SoakReport:
     rss_measure: str | None = RSS_MEASURE
 
     def count_verdict(self, resource_name: str) -> dict:
-        """``threads`` or ``fds``: the counts at start and after close, and the verdict."""
+        """``threads`` or ``fds``: the counts at start and after close, and the verdict.
+
+        "grew" if the count after close is above the baseline, or if it rose
+        while the driver was open (start to last checkpoint): a leak the
+        driver's close happens to release is still a leak per request.
+        """
         start = getattr(self.samples[0], resource_name)
         end = getattr(self.samples[-1], resource_name)
-        if start is None or end is None:
+        last_open = getattr(self.samples[-2], resource_name)
+        if start is None or end is None or last_open is None:
             return {"start": None, "end": None, "change": None, "verdict": "n/a"}
-        verdict = "flat" if end <= start else "grew"
-        return {"start": start, "end": end, "change": end - start, "verdict": verdict}
+        open_growth = last_open - start
+        verdict = "flat" if end <= start and open_growth <= 0 else "grew"
+        return {
+            "start": start,
+            "end": end,
+            "change": end - start,
+            "open_growth": open_growth,
+            "verdict": verdict,
+        }
 
     def rss_verdict(self) -> dict:
         """RSS growth per request over the checkpoints, by half, and the verdict."""
@@ -218,7 +231,12 @@ def _count_line(resource_name: str, verdict: dict) -> str:
     if verdict["verdict"] == "n/a":
         return f"{resource_name}: n/a (no /proc/self/fd on this platform)"
     start, end, change = verdict["start"], verdict["end"], verdict["change"]
-    if change > 0:
+    if verdict.get("open_growth", 0) > 0 and change <= 0:
+        how = (
+            f"grew by {verdict['open_growth']} while the driver was open, "
+            "released only by its close"
+        )
+    elif change > 0:
         how = f"grew by {change}"
     elif change == 0:
         how = "returned to baseline"

@@ -9,27 +9,36 @@ worker, the master then names the failed benchmark.
 The timing loops pay one attribute store per request (``watch.mark = n``);
 one daemon thread per process looks at every watched loop four times a
 second and fires when the same request has run longer than its deadline.
-Concurrent runs have their own watchdog (``handlerbench.concurrency``).
+A view that never releases the GIL (a runaway regular expression) stops
+that thread too, so each look also re-arms ``faulthandler``'s timer, which
+needs no GIL: BACKSTOP seconds past the deadline it prints every thread's
+stack and ends the process. Concurrent runs have their own watchdog
+(``handlerbench.concurrency``).
 """
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 
 DEFAULT_DEADLINE = 30.0
 # Threads of the harness itself (watchdogs, samplers), never counted as the app's.
 HARNESS = "handlerbench-harness-"
 INTERVAL = 0.25
+# How long past its deadline a request holding the GIL is given before
+# faulthandler ends the process.
+BACKSTOP = 30.0
 
 _deadline = DEFAULT_DEADLINE
 _active: set[Watch] = set()
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
+_cleanups: list[Callable[[], None]] = []
 
 
 def set_deadline(seconds: float) -> None:
@@ -69,11 +78,15 @@ def watched(name: str) -> Iterator[Watch]:
     _start()
     with _lock:
         _active.add(watch)
+    _arm_backstop([watch])
     try:
         yield watch
     finally:
         with _lock:
             _active.discard(watch)
+            idle = not _active
+        if idle:
+            faulthandler.cancel_dump_traceback_later()
 
 
 def _start() -> None:
@@ -93,9 +106,33 @@ def _watch() -> None:
         for watch in watches:
             if watch.overdue(now):
                 _fire(watch)
+        if watches:
+            _arm_backstop(watches)
+
+
+def _arm_backstop(watches: list[Watch]) -> None:
+    """(Re)start faulthandler's timer: it fires only if this thread stops re-arming it."""
+    seconds = max(watch.deadline for watch in watches) + BACKSTOP
+    faulthandler.dump_traceback_later(seconds, exit=True, file=sys.__stderr__)
+
+
+def on_exit(cleanup: Callable[[], None]) -> Callable[[], None]:
+    """Run ``cleanup`` if the watchdog ends the process; returns what unregisters it."""
+    with _lock:
+        _cleanups.append(cleanup)
+
+    def unregister() -> None:
+        with _lock:
+            if cleanup in _cleanups:
+                _cleanups.remove(cleanup)
+
+    return unregister
 
 
 def _fire(watch: Watch) -> None:
+    for cleanup in list(_cleanups):
+        with suppress(Exception):
+            cleanup()
     print(
         f"handlerbench: error: {watch.name}: a request did not finish within its "
         f"{watch.deadline:g} s deadline (--deadline); the view may never return",

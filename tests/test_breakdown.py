@@ -12,6 +12,8 @@ from handlerbench.breakdown import (
     CALLER,
     KIND_LABELS,
     LOOP,
+    NEW_LOOP,
+    POOL,
     THREAD,
     Explanation,
     all_targets,
@@ -41,6 +43,9 @@ def test_hops_are_priced_by_their_kind_and_signal_hops_are_told_apart():
     assert kind_of(S2A, "process-wide single thread") == THREAD
     assert kind_of(S2A, "caller's sync thread") == CALLER
     assert kind_of(A2S, "the request's event loop") == LOOP
+    assert kind_of(A2S, "a new event loop") == NEW_LOOP
+    assert kind_of(S2A, "event loop's default executor") == POOL
+    assert kind_of(S2A, "given executor") == THREAD
     assert is_signal_hop("request_started(reset_queries, close_old_connections)")
     assert is_signal_hop("request_started.send(reset_queries, close_old_connections)")
     assert is_signal_hop("JsonResponse.close")
@@ -68,7 +73,7 @@ def test_the_shared_variant_makes_the_same_hops_on_one_process_wide_thread():
     assert again.threads_started == normal.threads_started
 
 
-@pytest.mark.parametrize("kind", [THREAD, CALLER, LOOP])
+@pytest.mark.parametrize("kind", [THREAD, CALLER, POOL, LOOP, NEW_LOOP])
 def test_each_price_times_round_trips_of_its_own_kind(kind):
     report = count_transitions(hop_price_target(kind), requests=1, warmups=0)
     kinds = [kind_of(h.direction, h.executor) for h in report.hops if h.name.endswith("noop")]
@@ -92,13 +97,12 @@ def test_the_prices_are_timed_once_for_several_scenarios():
 
 def made_up(plan_, report):
     """A run's benchmarks, made up: the total, twin, variant and prices in us."""
+    prices = {THREAD: 50, CALLER: 40, LOOP: 60, POOL: 45, NEW_LOOP: 300}
     values = {
         plan_.scenario.name: 1800,
         plan_.twin.name: 80,
         plan_.shared.name: 1000,
-        plan_.prices[THREAD].name: 50,
-        plan_.prices[CALLER].name: 40,
-        plan_.prices[LOOP].name: 60,
+        **{plan_.prices[kind].name: us for kind, us in prices.items()},
     }
     return {name: benchmark(name, [us * 1e-6, us * 1e-6]) for name, us in values.items()}
 
@@ -231,3 +235,48 @@ def test_saved_explanations_from_two_environments_show_side_by_side(tmp_path):
     bad.write_text("{}")
     result = handlerbench("explain", "--saved", str(bad))
     assert result.returncode == 1 and "not a saved explanation" in result.stderr
+
+
+def test_the_twins_own_hops_are_not_djangos_work():
+    made = plan(target("asgi/none/async"), target("wsgi/none/async"))
+    twin_report = count_transitions(made.twin)
+    # Under WSGI an async view runs through one async_to_sync, on a new loop.
+    assert [(h.direction, h.executor) for h in twin_report.hops] == [(A2S, "a new event loop")]
+    report = count_transitions(made.scenario)
+    benchmarks = made_up(made, report)
+    benchmarks[made.twin.name] = benchmark(made.twin.name, [380e-6, 380e-6])
+    explained = explanation(made, report, benchmarks, twin_report)
+    assert math.isclose(explained.part("Django's own work").seconds, 80e-6)
+    assert "minus its own hops: 1 x async_to_sync to a new event loop at 300.0 us" in (
+        explained.part("Django's own work").how
+    )
+
+
+def test_parts_beyond_the_total_are_flagged():
+    made = plan(target("asgi/none/sync"), target("wsgi/none/sync"))
+    report = count_transitions(made.scenario)
+    benchmarks = made_up(made, report)
+    # A twin dearer than the whole ASGI request: a part counts what is not paid.
+    benchmarks[made.twin.name] = benchmark(made.twin.name, [2000e-6, 2000e-6])
+    explained = explanation(made, report, benchmarks)
+    assert explained.overshoots
+    assert "warning: the parts exceed the measured total" in format_explanation(explained)
+
+
+@pytest.mark.parametrize(
+    ("argv", "names"),
+    [
+        ([], ["asgi/default/sync"]),
+        (
+            ["--stack", "none,default"],
+            ["asgi/none/sync", "asgi/none/async", "asgi/default/sync", "asgi/default/async"],
+        ),
+        (["asgi/none/async"], ["asgi/none/async"]),
+    ],
+)
+def test_what_explain_explains_by_default(argv, names):
+    from handlerbench.cli import explain_options_parser, explained_targets
+
+    pairs = explained_targets(explain_options_parser().parse_args(argv))
+    assert [a.name for a, _twin in pairs] == names
+    assert [twin.name for _a, twin in pairs] == [n.replace("asgi/", "wsgi/") for n in names]

@@ -61,3 +61,17 @@ def test_a_relative_body_file_is_forwarded_by_its_absolute_path(tmp_path, monkey
     (tmp_path / "b.txt").write_text("x=1")
     assert str(read_body("@b.txt")) == f"@{tmp_path / 'b.txt'}"
     assert str(read_body("x=1")) == "x=1"
+
+
+def test_the_deadline_leaves_room_for_the_views_delay():
+    import pytest
+
+    from handlerbench.errors import UsageError
+    from handlerbench.options import request_deadline
+    from handlerbench.watchdog import DEFAULT_DEADLINE
+
+    assert request_deadline(Namespace(deadline=None, delay=None)) == DEFAULT_DEADLINE
+    assert request_deadline(Namespace(deadline=None, delay=31000.0)) == DEFAULT_DEADLINE + 62
+    assert request_deadline(Namespace(deadline=5.0, delay=1000.0)) == 5.0
+    with pytest.raises(UsageError, match="is not longer than the view's --delay 2000 ms"):
+        request_deadline(Namespace(deadline=1.0, delay=2000.0))

@@ -101,7 +101,7 @@ def test_rss_verdicts():
     assert verdict["verdict"] == "grew" and not verdict["steady_growth"]
     assert "plateau" in slowing.format()
     grew = steady.count_verdict("threads")
-    assert grew == {"start": 1, "end": 2, "change": 1, "verdict": "grew"}
+    assert grew == {"start": 1, "end": 2, "change": 1, "open_growth": 0, "verdict": "grew"}
     assert "threads: grew (grew by 1" in steady.format()
 
 
@@ -128,3 +128,22 @@ def test_a_failing_request_propagates_and_closes():
     with pytest.raises(HandlerbenchError, match="did not answer 200"):
         soak(Target("x", {}, Failing), requests=10, checkpoints=2)
     assert closed == [True]
+
+
+def test_a_leak_the_close_releases_is_still_a_leak():
+    report = SoakReport(
+        "x",
+        4,
+        2,
+        0,
+        [
+            Sample(0, 2, 10, 0, 0.0),
+            Sample(2, 2, 12, 0, 1.0),
+            Sample(4, 2, 14, 0, 2.0),
+            Sample(4, 2, 6, 0, 2.1),
+        ],
+        RSS_MEASURE,
+    )
+    verdict = report.count_verdict("fds")
+    assert verdict["verdict"] == "grew" and verdict["open_growth"] == 4
+    assert "grew by 4 while the driver was open" in report.format()

@@ -93,3 +93,47 @@ def test_a_timed_request_that_never_returns_fails_the_worker_and_the_run(app, in
     name = f"{interface}/app/tests.sample_apps:{app}"
     assert worker.startswith(f"handlerbench: error: {name}: a request did not finish")
     assert master.startswith(f"handlerbench: error: {name}: a pyperf worker failed")
+
+
+def test_a_request_holding_the_gil_is_ended_by_the_backstop():
+    # A runaway regular expression never releases the GIL: the watchdog thread
+    # cannot run, faulthandler's timer (armed by it) ends the process.
+    code = (
+        "import re\n"
+        "from handlerbench import watchdog\n"
+        "watchdog.set_deadline(0.3)\n"
+        "watchdog.BACKSTOP = 1.0\n"
+        "with watchdog.watched('wsgi/x/redos'):\n"
+        "    re.match(r'(a+)+$', 'a' * 64 + 'b')\n"
+    )
+    started = time.monotonic()
+    result = run("-c", code, timeout=60)
+    assert time.monotonic() - started < 30
+    assert result.returncode != 0
+    assert "Timeout (0:00:01" in result.stderr
+
+
+def test_the_watchdog_cleans_up_before_it_ends_the_process(tmp_path):
+    leftover = tmp_path / "partial.json"
+    code = (
+        "import pathlib, time\n"
+        "from handlerbench import watchdog\n"
+        f"path = pathlib.Path({str(leftover)!r}); path.write_text('partial')\n"
+        "watchdog.on_exit(lambda: path.unlink())\n"
+        "watchdog.set_deadline(0.3)\n"
+        "with watchdog.watched('x'):\n"
+        "    time.sleep(30)\n"
+    )
+    result = run("-c", code, timeout=60)
+    assert result.returncode == 1
+    assert not leftover.exists()
+
+
+def test_a_cleanup_is_held_only_until_it_is_unregistered():
+    def cleanup():
+        return None
+
+    unregister = watchdog.on_exit(cleanup)
+    assert cleanup in watchdog._cleanups
+    unregister()
+    assert cleanup not in watchdog._cleanups
