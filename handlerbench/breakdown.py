@@ -9,13 +9,16 @@ kind of round trip:
   nothing, so thread-sensitive code shares asgiref's one process-wide
   thread: the difference is what the per-request context and its
   executor thread(s) cost;
+- the handler alone (its middleware and view replaced by a canned response),
+  under ASGI in the shared context minus the same under WSGI and minus its
+  signal and close hops: what ASGIHandler's own async work (the request
+  body file, the disconnect listener task, sending the response) costs
+  beyond WSGIHandler's;
 - a ``sync_to_async`` / ``async_to_sync`` round trip of a no-op on the same
   event loop and executor kind, times the hops of that kind ``transitions``
   counts: the middleware and view hops, and apart from them the hops of
   the request signals and ``response.close``;
-- the rest: the measured total minus the parts, shown, not hidden (the
-  ASGI handler's own async work: the request body file, the disconnect
-  listener task, building the request and sending the response).
+- the rest: the measured total minus the parts, shown, not hidden.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ EXECUTOR_KINDS = {
     "a new event loop": NEW_LOOP,
 }
 SHARED = "shared context"
+HANDLER_ONLY = "handler only"
 
 
 def kind_of(direction: str, executor: str) -> str:
@@ -127,6 +131,64 @@ def shared_context_target(target: Target) -> Target:
         f"{target.name} ({SHARED})",
         {**target.metadata, "variant": SHARED},
         lambda: SharedContextDriver(target.build()),  # type: ignore[arg-type,return-value]
+    )
+
+
+class HandlerOnlyDriver:
+    """A checked driver whose handler answers without its middleware and view.
+
+    ``get_response`` (WSGI) or ``get_response_async`` (ASGI) is replaced, on
+    this handler instance only, by one returning a new response of the
+    checked status: what is left is the handler's own work per request.
+    ``shared`` runs the requests under ``shared_context()``.
+    """
+
+    def __init__(self, driver: Driver, shared: bool) -> None:
+        from django.http import HttpResponse
+
+        self.driver = driver
+        self.shared = shared
+        status = driver.expected_status or 200
+        handler = driver.app
+        if driver.interface == "asgi":
+
+            async def canned_async(request: Any) -> HttpResponse:
+                return HttpResponse(b"Hello, World!", status=status)
+
+            handler.get_response_async = canned_async
+        else:
+
+            def canned(request: Any) -> HttpResponse:
+                return HttpResponse(b"Hello, World!", status=status)
+
+            handler.get_response = canned
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.driver, name)
+
+    def request(self) -> Response:
+        with self._context():
+            return self.driver.request()
+
+    def time(self, loops: int) -> float:
+        with self._context():
+            return self.driver.time(loops)
+
+    def _context(self) -> Any:
+        from contextlib import nullcontext
+
+        return shared_context() if self.shared else nullcontext()
+
+    def close(self) -> None:
+        self.driver.close()
+
+
+def handler_only_target(target: Target, shared: bool) -> Target:
+    """``target``'s handler with a canned response instead of its middleware and view."""
+    return Target(
+        f"{target.name} ({HANDLER_ONLY})",
+        {**target.metadata, "variant": HANDLER_ONLY},
+        lambda: HandlerOnlyDriver(target.build(), shared),  # type: ignore[arg-type,return-value]
     )
 
 
@@ -226,15 +288,18 @@ def hop_price_target(kind: str, loop: str = "asyncio") -> Target:
 
 @dataclass(frozen=True)
 class Plan:
-    """What one explanation needs timed: the scenario, its WSGI twin, the variant, prices."""
+    """What one explanation needs timed: the scenario, its WSGI twin, the variants, prices."""
 
     scenario: Target
     twin: Target
     shared: Target
+    handler: Target
+    twin_handler: Target
     prices: dict[str, Target]
 
     def targets(self) -> list[Target]:
-        return [self.scenario, self.twin, self.shared, *self.prices.values()]
+        variants = [self.shared, self.handler, self.twin_handler]
+        return [self.scenario, self.twin, *variants, *self.prices.values()]
 
 
 def plan(scenario: Target, twin: Target, loop: str = "asyncio") -> Plan:
@@ -244,7 +309,14 @@ def plan(scenario: Target, twin: Target, loop: str = "asyncio") -> Plan:
             f"{scenario.name}: explain takes ASGI scenarios (the WSGI twin is measured with it)"
         )
     prices = {kind: hop_price_target(kind, loop) for kind in KIND_LABELS}
-    return Plan(scenario, twin, shared_context_target(scenario), prices)
+    return Plan(
+        scenario,
+        twin,
+        shared_context_target(scenario),
+        handler_only_target(scenario, shared=True),
+        handler_only_target(twin, shared=False),
+        prices,
+    )
 
 
 def all_targets(plans: Sequence[Plan]) -> list[Target]:
@@ -400,10 +472,24 @@ def explanation(
             f"{made.scenario.name} minus its {SHARED} variant",
         ),
     ]
+    hop_parts = []
     for signals, name in ((False, "middleware and view hops"), (True, "signal and close hops")):
         kinds = {kind: n for (is_signal, kind), n in counted.items() if is_signal == signals}
         seconds, stdev, how = _priced(kinds, prices)
-        parts.append(Part(name, seconds, stdev, how or "no hops"))
+        hop_parts.append(Part(name, seconds, stdev, how or "no hops"))
+    handler, handler_stdev = _mean(benchmarks[made.handler.name])
+    twin_handler, twin_handler_stdev = _mean(benchmarks[made.twin_handler.name])
+    signal_hops = hop_parts[1]
+    parts.append(
+        Part(
+            "ASGI handler's own work",
+            handler - twin_handler - signal_hops.seconds,
+            math.sqrt(handler_stdev**2 + twin_handler_stdev**2 + signal_hops.stdev**2),
+            f"the handler alone, without middleware or view ({HANDLER_ONLY}, {SHARED}), "
+            "minus the same under WSGI and its signal and close hops",
+        )
+    )
+    parts += hop_parts
     hops = {
         f"{'signal and close' if signals else 'middleware and view'}: {KIND_LABELS[kind]}": n
         for (signals, kind), n in sorted(counted.items())
@@ -444,7 +530,7 @@ def rows(explained: Explanation) -> list[tuple[str, ...]]:
             us(explained.rest),
             us(explained.rest_stdev),
             share(explained.rest),
-            "the total minus the parts: the ASGI handler's own async work",
+            "the total minus the parts",
         )
     )
     body.append(

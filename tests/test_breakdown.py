@@ -92,7 +92,7 @@ def test_the_prices_are_timed_once_for_several_scenarios():
         for stack in ("none", "default")
     ]
     names = [t.name for t in all_targets(plans)]
-    assert len(names) == len(set(names)) == 2 * 3 + len(KIND_LABELS)
+    assert len(names) == len(set(names)) == 2 * 5 + len(KIND_LABELS)
 
 
 def made_up(plan_, report):
@@ -102,6 +102,8 @@ def made_up(plan_, report):
         plan_.scenario.name: 1800,
         plan_.twin.name: 80,
         plan_.shared.name: 1000,
+        plan_.handler.name: 250,
+        plan_.twin_handler.name: 30,
         **{plan_.prices[kind].name: us for kind, us in prices.items()},
     }
     return {name: benchmark(name, [us * 1e-6, us * 1e-6]) for name, us in values.items()}
@@ -115,9 +117,12 @@ def test_the_parts_and_the_rest_add_up_to_the_total():
     assert names == [
         "Django's own work",
         "per-request context and its threads",
+        "ASGI handler's own work",
         "middleware and view hops",
         "signal and close hops",
     ]
+    # The handler alone under ASGI, minus WSGI's, minus its 2 signal and close hops.
+    assert math.isclose(explained.part("ASGI handler's own work").seconds, (250 - 30 - 100) * 1e-6)
     assert math.isclose(explained.part("Django's own work").seconds, 80e-6)
     assert math.isclose(explained.part("per-request context and its threads").seconds, 800e-6)
     # 16 hops to the request's thread: 2 of them the signal's and close's.
@@ -280,3 +285,19 @@ def test_what_explain_explains_by_default(argv, names):
     pairs = explained_targets(explain_options_parser().parse_args(argv))
     assert [a.name for a, _twin in pairs] == names
     assert [twin.name for _a, twin in pairs] == [n.replace("asgi/", "wsgi/") for n in names]
+
+
+@pytest.mark.parametrize("handler", ["wsgi", "asgi"])
+def test_the_handler_only_variant_skips_middleware_and_view_and_touches_one_handler(handler):
+    from handlerbench.breakdown import handler_only_target
+
+    alone = count_transitions(handler_only_target(target(f"{handler}/default/sync"), True))
+    names = [hop.name for hop in alone.hops]
+    assert not any("Middleware" in name or "hello" in name for name in names)
+    if handler == "asgi":
+        # Only the signal's and close's hops are left, on the shared thread.
+        assert len(names) == 2 and all(is_signal_hop(name) for name in names)
+        assert {hop.executor for hop in alone.hops} == {"process-wide single thread"}
+    # A handler built afterwards is whole again.
+    again = count_transitions(target(f"{handler}/default/sync"))
+    assert len(again.hops) == (16 if handler == "asgi" else 0)
