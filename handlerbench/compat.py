@@ -84,6 +84,12 @@ CPROFILE_SEES_ALL_THREADS = sys.version_info >= (3, 12)
 # - Per-request ThreadSensitiveContext (every supported Django): ASGIHandler
 #   runs each request in its own context, so thread-sensitive sync code gets
 #   an executor, and a thread, of its own per request.
+# - asgiref 3.8: an async_to_sync built while no loop runs (the one Django's
+#   load_middleware makes when a sync middleware block hands back to the
+#   async chain: the #37177 fix's single hop back) looks for the request's
+#   loop when called. asgiref 3.7 looked only when built, so it runs the
+#   coroutine on a new event loop, in a new thread, on every request:
+#   `transitions` shows "a new event loop", and explain prices it so.
 # - asgiref 3.12: ThreadSensitiveContext.__aexit__ joins that executor from a
 #   new thread instead of blocking the event loop: 2 threads per ASGI request,
 #   1 before. Before 3.12, cancelling a request whose sync code is stuck

@@ -19,25 +19,27 @@ from handlerbench.errors import HandlerbenchError
 from handlerbench.requests import RequestSpec
 from handlerbench.scenario import Scenario
 from handlerbench.targets import scenario_target
+from handlerbench.watchdog import HARNESS
 from tests import sample_apps
 
 
-def settle_threads(quiet: float = 0.3, limit: float = 10.0):
+def settle_threads(limit: float = 10.0):
     """Let threads of earlier tests (per-request executors, joins, client pools) end first.
 
-    Waits until the count of live threads has not changed for ``quiet``
-    seconds: a closed pool's daemon threads may still be exiting on a loaded
-    machine, and threads that live for good (asgiref's process-wide one) must
-    not be waited for.
+    Joins every thread but the main one, the harness's own and asgiref's
+    process-wide executor thread (which lives for good): a closed pool's
+    daemon threads may still be exiting on a loaded machine.
     """
+    from asgiref.sync import SyncToAsync
+
+    lasting = set(getattr(SyncToAsync.single_thread_executor, "_threads", ()))
     end = time.monotonic() + limit
-    count, since = threading.active_count(), time.monotonic()
-    while time.monotonic() < end:
-        time.sleep(0.01)
-        if threading.active_count() != count:
-            count, since = threading.active_count(), time.monotonic()
-        elif time.monotonic() - since >= quiet:
-            return
+    for thread in threading.enumerate():
+        if thread is threading.main_thread() or thread in lasting:
+            continue
+        if thread.name.startswith(HARNESS):
+            continue
+        thread.join(max(0.0, end - time.monotonic()))
 
 
 @pytest.fixture
