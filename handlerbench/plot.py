@@ -103,7 +103,7 @@ def plot_explanations(explanations: Sequence, path: str | None = None, ax=None):
     names = [f"{e.scenario}\n{e.versions}" if several else e.scenario for e in explanations]
     labels = [part.name for part in explanations[0].parts] + ["rest"] if explanations else []
     if ax is None:
-        figure, ax = plt.subplots(figsize=(10, 1.2 + 0.6 * len(names)))
+        figure, ax = plt.subplots(figsize=(10, 2.2 + 0.6 * len(names)))
     else:
         figure = ax.figure
     left = [0.0] * len(names)
@@ -118,7 +118,10 @@ def plot_explanations(explanations: Sequence, path: str | None = None, ax=None):
         ax.plot([e.total * 1e6], [row], marker="|", markersize=18, color="black")
     ax.invert_yaxis()
     ax.set_xlabel("us per request (mean); | marks the measured total")
-    ax.legend(fontsize="small", loc="lower right")
+    widest = max([*left, *(e.total * 1e6 for e in explanations)], default=1.0)
+    ax.set_xlim(0, widest * 1.05)
+    # Below the bars, so it never hides one.
+    ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3)
     figure.tight_layout()
     if path is None:
         plt.close(figure)
