@@ -142,27 +142,41 @@ def explain(*scenarios: str, progress: bool = False, **options: Any) -> Explanat
     return Explanations(Explanation.from_dict(item) for item in explained)
 
 
-class Explanations(list):
-    """``Explanation`` objects, shown as ``handlerbench explain``'s tables."""
+class ByScenario(list):
+    """Reports of several scenarios, looked up by position or by scenario name,
+    shown as the command line prints them (``describe`` formats one)."""
+
+    @staticmethod
+    def describe(item: Any) -> str:
+        raise NotImplementedError
 
     def __getitem__(self, key):  # type: ignore[override]
         if isinstance(key, str):
-            for explained in self:
-                if explained.scenario == key:
-                    return explained
-            names = ", ".join(e.scenario for e in self)
-            raise KeyError(f"no scenario {key!r}; there are: {names}")
+            for item in self:
+                if item.scenario == key:
+                    return item
+            raise KeyError(f"no scenario {key!r}; there are: {', '.join(self.names)}")
         return super().__getitem__(key)
 
-    def __repr__(self) -> str:
-        from handlerbench.breakdown import format_explanation
+    @property
+    def names(self) -> list[str]:
+        return [item.scenario for item in self]
 
-        return "\n\n".join(format_explanation(explained) for explained in self)
+    def __repr__(self) -> str:
+        return "\n\n".join(self.describe(item) for item in self)
 
     def _repr_html_(self) -> str:
+        return f"<pre>{escape(repr(self))}</pre>"
+
+
+class Explanations(ByScenario):
+    """``Explanation`` objects, shown as ``handlerbench explain``'s tables."""
+
+    @staticmethod
+    def describe(item: Any) -> str:
         from handlerbench.breakdown import format_explanation
 
-        return "".join(f"<pre>{escape(format_explanation(explained))}</pre>" for explained in self)
+        return format_explanation(item)
 
     def to_dicts(self) -> list[dict]:
         return [explained.to_dict() for explained in self]
@@ -193,31 +207,15 @@ def load(path: str | os.PathLike[str]) -> RunResult:
     return RunResult.load(path)
 
 
-class Transitions(list):
+class Transitions(ByScenario):
     """``TransitionReport`` objects, shown as the command line's report."""
 
-    def __getitem__(self, key):  # type: ignore[override]
-        if isinstance(key, str):
-            for report in self:
-                if report.scenario == key:
-                    return report
-            raise KeyError(f"no scenario {key!r}; there are: {', '.join(self.names)}")
-        return super().__getitem__(key)
-
-    @property
-    def names(self) -> list[str]:
-        return [report.scenario for report in self]
+    describe = staticmethod(format_report)
 
     @property
     def hops(self) -> dict[str, int]:
         """Hops per request (sync_to_async + async_to_sync), by scenario."""
         return {r.scenario: r.sync_to_async + r.async_to_sync for r in self}
-
-    def __repr__(self) -> str:
-        return "\n\n".join(format_report(report) for report in self)
-
-    def _repr_html_(self) -> str:
-        return f"<pre>{escape(repr(self))}</pre>"
 
 
 @dataclass

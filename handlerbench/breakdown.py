@@ -134,61 +134,44 @@ def shared_context_target(target: Target) -> Target:
     )
 
 
-class HandlerOnlyDriver:
-    """A checked driver whose handler answers without its middleware and view.
+def answer_without_middleware(driver: Driver) -> Driver:
+    """``driver`` with its handler answering a canned response: no middleware, no view.
 
     ``get_response`` (WSGI) or ``get_response_async`` (ASGI) is replaced, on
     this handler instance only, by one returning a new response of the
     checked status: what is left is the handler's own work per request.
-    ``shared`` runs the requests under ``shared_context()``.
     """
+    from django.http import HttpResponse
 
-    def __init__(self, driver: Driver, shared: bool) -> None:
-        from django.http import HttpResponse
+    status = driver.expected_status or 200
+    handler = driver.app
+    if driver.interface == "asgi":
 
-        self.driver = driver
-        self.shared = shared
-        status = driver.expected_status or 200
-        handler = driver.app
-        if driver.interface == "asgi":
+        async def canned_async(request: Any) -> HttpResponse:
+            return HttpResponse(b"Hello, World!", status=status)
 
-            async def canned_async(request: Any) -> HttpResponse:
-                return HttpResponse(b"Hello, World!", status=status)
+        handler.get_response_async = canned_async
+    else:
 
-            handler.get_response_async = canned_async
-        else:
+        def canned(request: Any) -> HttpResponse:
+            return HttpResponse(b"Hello, World!", status=status)
 
-            def canned(request: Any) -> HttpResponse:
-                return HttpResponse(b"Hello, World!", status=status)
-
-            handler.get_response = canned
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.driver, name)
-
-    def request(self) -> Response:
-        with self._context():
-            return self.driver.request()
-
-    def time(self, loops: int) -> float:
-        with self._context():
-            return self.driver.time(loops)
-
-    def _context(self) -> Any:
-        from contextlib import nullcontext
-
-        return shared_context() if self.shared else nullcontext()
-
-    def close(self) -> None:
-        self.driver.close()
+        handler.get_response = canned
+    return driver
 
 
 def handler_only_target(target: Target, shared: bool) -> Target:
-    """``target``'s handler with a canned response instead of its middleware and view."""
+    """``target``'s handler with a canned response instead of its middleware and view.
+
+    ``shared`` also runs its requests under ``shared_context()``.
+    """
+
+    def build() -> Any:
+        driver = answer_without_middleware(target.build())
+        return SharedContextDriver(driver) if shared else driver
+
     return Target(
-        f"{target.name} ({HANDLER_ONLY})",
-        {**target.metadata, "variant": HANDLER_ONLY},
-        lambda: HandlerOnlyDriver(target.build(), shared),  # type: ignore[arg-type,return-value]
+        f"{target.name} ({HANDLER_ONLY})", {**target.metadata, "variant": HANDLER_ONLY}, build
     )
 
 

@@ -14,7 +14,7 @@ import copy
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -105,33 +105,61 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def cmd_run(argv: Sequence[str]) -> int:
+def pyperf_program(
+    argv: Sequence[str],
+    program: Sequence[str],
+    command: str,
+    description: str,
+    add_arguments: Callable[[argparse.ArgumentParser], None],
+) -> tuple[Any, argparse.Namespace, float]:
+    """A pyperf Runner for ``command`` (``run``, ``explain``), its parsed options, the deadline.
+
+    The output files are checked before pyperf parses; its workers re-run
+    ``program`` with the options forwarded.
+    """
     import pyperf
 
-    from handlerbench.runner import bench_targets
-
     pyperf_outputs(argv)
-    runner = pyperf.Runner(program_args=WORKER_PROGRAM, add_cmdline_args=forward_arguments)
+    runner = pyperf.Runner(program_args=tuple(program), add_cmdline_args=forward_arguments)
     parser = one_line_errors(runner.argparser)
     # No abbreviations: --out would slip past the checks of -o/--output.
     parser.allow_abbrev = False
-    parser.prog = f"{PROG} run"
-    parser.description = (
-        "Time scenarios (handler/stack/view) through Django's real WSGIHandler and "
-        "ASGIHandler with pyperf, then print mean +- std dev per request. Every run has "
-        f"deadlines: --deadline per request, pyperf's --timeout per worker (default: "
-        f"{WORKER_TIMEOUT:g} s). -o and --append files are written whole or not at all."
-    )
-    add_run_arguments(parser)
+    parser.prog = f"{PROG} {command}"
+    parser.description = description
+    add_arguments(parser)
     args = runner.parse_args(list(argv))
+    return runner, args, pyperf_deadlines(args)
+
+
+def pyperf_deadlines(args: argparse.Namespace) -> float:
+    """Arm the per-request deadline and default pyperf's --timeout; the deadline.
+
+    Under ``--settings`` the workers also get the whole environment: a
+    project's settings read it (secrets, DEBUG, DATABASE_URL), and workers
+    without it would time other settings.
+    """
     deadline = request_deadline(args)
     set_deadline(deadline)
     if args.timeout is None and not args.worker:
         args.timeout = WORKER_TIMEOUT
-    if args.settings:
-        # A project's settings read its environment (secrets, DEBUG, DATABASE_URL):
-        # pyperf's workers get all of it, or they would time other settings.
+    if getattr(args, "settings", None):
         args.copy_env = True
+    return deadline
+
+
+def cmd_run(argv: Sequence[str]) -> int:
+    from handlerbench.runner import bench_targets
+
+    runner, args, deadline = pyperf_program(
+        argv,
+        WORKER_PROGRAM,
+        "run",
+        "Time scenarios (handler/stack/view) through Django's real WSGIHandler and "
+        "ASGIHandler with pyperf, then print mean +- std dev per request. Every run has "
+        f"deadlines: --deadline per request, pyperf's --timeout per worker (default: "
+        f"{WORKER_TIMEOUT:g} s). -o and --append files are written whole or not at all.",
+        add_run_arguments,
+    )
     targets = targets_from_args(args, scenario.default_scenarios())
     if not args.worker:
         warn_debug(targets)
@@ -186,20 +214,22 @@ def cmd_transitions(argv: Sequence[str]) -> int:
         check_directory(args.output, "-o")
     targets = targets_from_args(args, scenario.transition_scenarios())
     warn_debug(targets)
-    names = [target.name for target in targets]
-    duplicated = sorted({name for name in names if names.count(name) > 1})
-    if duplicated:
-        raise UsageError(f"scenario given twice: {', '.join(duplicated)}")
+    refuse_duplicates(targets)
     reports = [count_transitions(target, requests=args.requests) for target in targets]
     if args.format == "json":
         text = json.dumps([report.to_dict() for report in reports], indent=2)
     else:
         text = "\n\n".join(format_report(report) for report in reports)
-    if args.output:
-        write_atomically(args.output, lambda path: Path(path).write_text(text + "\n"))
+    emit(text, args.output)
+    return 0
+
+
+def emit(text: str, path: str | None) -> None:
+    """A report to ``path`` (written whole or not at all), or to stdout."""
+    if path:
+        write_atomically(path, lambda temporary: Path(temporary).write_text(text + "\n"))
     else:
         print(text)
-    return 0
 
 
 def profile_parser() -> argparse.ArgumentParser:
@@ -341,34 +371,23 @@ def refuse_duplicates(targets: Sequence) -> None:
 
 
 def cmd_explain(argv: Sequence[str]) -> int:
-    import pyperf
-
     from handlerbench.breakdown import all_targets, explanation, plan
     from handlerbench.runner import bench_targets
     from handlerbench.transitions import count_transitions
 
     if any(arg == "--saved" or arg.startswith("--saved=") for arg in argv):
         return explain_saved(argv)
-    pyperf_outputs(argv)
-    runner = pyperf.Runner(program_args=EXPLAIN_PROGRAM, add_cmdline_args=forward_arguments)
-    parser = one_line_errors(runner.argparser)
-    parser.allow_abbrev = False
-    parser.prog = f"{PROG} explain"
-    parser.description = (
+    runner, args, deadline = pyperf_program(
+        argv,
+        EXPLAIN_PROGRAM,
+        "explain",
         "Decompose an ASGI scenario's time per request into parts, each measured in this "
         "run with pyperf: the same request under WSGI (Django's own work), the per-request "
-        "ThreadSensitiveContext and its threads (against a variant without it), the hops "
-        "(their count from the counting pass times the measured price of one round trip of "
-        "their kind), and the rest."
+        "ThreadSensitiveContext and its threads (against a variant without it), the ASGI "
+        "handler's own work, the hops (their count from the counting pass times the measured "
+        "price of one round trip of their kind), and the rest.",
+        add_explain_arguments,
     )
-    add_explain_arguments(parser)
-    args = runner.parse_args(list(argv))
-    deadline = request_deadline(args)
-    set_deadline(deadline)
-    if args.timeout is None and not args.worker:
-        args.timeout = WORKER_TIMEOUT
-    if args.settings:
-        args.copy_env = True
     if not args.worker:
         check_report_outputs(args.report_file, args.plot)
     plans = [plan(a, w, args.loop or "asyncio") for a, w in explained_targets(args)]
@@ -427,11 +446,9 @@ def show_explanations(explanations: list, fmt: str, plot: str | None, report_fil
         text = json.dumps([e.to_dict() for e in explanations], indent=2)
     else:
         text = "\n\n".join(format_explanation(e, fmt) for e in explanations)
-    if report_file:
-        write_atomically(report_file, lambda path: Path(path).write_text(text + "\n"))
-    else:
+    if not report_file:
         print()
-        print(text)
+    emit(text, report_file)
     if plot:
         from handlerbench.plot import plot_explanations
 
@@ -643,10 +660,7 @@ def bench_script(
         add_view_arguments(group)
         add_load_arguments(group)
         args = one_line_errors(runner.argparser).parse_args()
-        deadline = request_deadline(args)
-        set_deadline(deadline)
-        if args.timeout is None and not args.worker:
-            args.timeout = WORKER_TIMEOUT
+        deadline = pyperf_deadlines(args)
         options, loop = view_options(args), args.loop or "asyncio"
         targets = [scenario_target(s, options, loop=loop) for s in scenarios]
         concurrencies = args.concurrency or default_concurrency

@@ -51,6 +51,11 @@ def plot_results(results: Sequence[Result], path: str) -> None:
     axes.set_xlabel("us per request (mean)")
     axes.legend(fontsize="small", loc="lower right")
     figure.tight_layout()
+    _save(plt, figure, path)
+
+
+def _save(plt, figure: Figure, path: str) -> None:
+    """Write ``figure`` to ``path`` (its format from the suffix) and close it; one line on error."""
     try:
         figure.savefig(path)
     except OSError as exc:
@@ -126,12 +131,5 @@ def plot_explanations(explanations: Sequence, path: str | None = None, ax=None):
     if path is None:
         plt.close(figure)
         return figure
-    try:
-        figure.savefig(path)
-    except OSError as exc:
-        raise HandlerbenchError(f"--plot {path}: cannot write it ({exc.strerror})") from None
-    except ValueError as exc:
-        raise HandlerbenchError(f"--plot {path}: {exc}") from None
-    finally:
-        plt.close(figure)
+    _save(plt, figure, path)
     return None

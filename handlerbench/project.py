@@ -25,7 +25,7 @@ from handlerbench.drivers import Driver, make_driver
 from handlerbench.errors import HandlerbenchError, UsageError
 from handlerbench.handlers import make_handler
 from handlerbench.requests import RequestSpec, describe
-from handlerbench.targets import Target, checked, versions
+from handlerbench.targets import Target, built, checked, versions
 
 PROJECT_STACKS: tuple[str, ...] = ("default", "default-fixed", "none")
 
@@ -132,14 +132,7 @@ def project_target(
 
     def build() -> Driver:
         project.setup()
-        try:
-            app = make_handler(handler, middleware, fixed)
-        except HandlerbenchError:
-            raise
-        except Exception as exc:
-            raise HandlerbenchError(
-                f"{name}: building the handler raised {type(exc).__name__}: {exc}"
-            ) from exc
+        app = built(name, lambda: make_handler(handler, middleware, fixed))
         driver = make_driver(handler, app, request, name, loop)
         return checked(driver, check_django, expect_status)
 

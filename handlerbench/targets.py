@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from handlerbench import app as builtin_app
 from handlerbench.app import database, endpoints, stacks
@@ -50,6 +51,18 @@ def checked(driver: Driver, check: Callable, *expected) -> Driver:
     return driver
 
 
+def built(name: str, build_handler: Callable[[], Any]) -> Any:
+    """The handler ``build_handler()`` makes; anything it raises is one line naming ``name``."""
+    try:
+        return build_handler()
+    except HandlerbenchError:
+        raise
+    except Exception as exc:
+        raise HandlerbenchError(
+            f"{name}: building the handler raised {type(exc).__name__}: {exc}"
+        ) from exc
+
+
 def scenario_target(
     scenario: Scenario,
     options: ViewOptions | None = None,
@@ -67,14 +80,7 @@ def scenario_target(
     def build() -> Driver:
         if endpoint.uses_db:
             database.prepare()
-        try:
-            handler = builtin_app.build_handler(scenario.handler, stack)
-        except HandlerbenchError:
-            raise
-        except Exception as exc:
-            raise HandlerbenchError(
-                f"{scenario.name}: building the handler raised {type(exc).__name__}: {exc}"
-            ) from exc
+        handler = built(scenario.name, lambda: builtin_app.build_handler(scenario.handler, stack))
         driver = make_driver(scenario.handler, handler, endpoint.request, scenario.name, loop)
         return checked(driver, check_django, endpoint.status, endpoint.body)
 
