@@ -12,8 +12,8 @@ peak threads per concurrency. Any pyperf option works; pyperf re-runs this
 script in its workers.
 """
 
-from handlerbench.cli import bench_script
-from handlerbench.scenario import Scenario
+from handlerbench.cli.scripts import bench_script
+from handlerbench.handlers.scenario import Scenario
 
 SCENARIOS = [
     Scenario("asgi", stack, view)

@@ -8,8 +8,8 @@ Benchmark names are scenario names (``handler/stack/view``). Any pyperf
 option works; pyperf re-runs this script in its worker processes.
 """
 
-from handlerbench.cli import bench_script
-from handlerbench.scenario import matrix
+from handlerbench.cli.scripts import bench_script
+from handlerbench.handlers.scenario import matrix
 
 SCENARIOS = matrix(stack_names=("none", "default"), views=("sync", "async"))
 

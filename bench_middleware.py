@@ -10,8 +10,8 @@ sync-only, so ``load_middleware`` adapts the sync block once) x views
 reference. Any pyperf option works; pyperf re-runs this script in its workers.
 """
 
-from handlerbench.cli import bench_script
-from handlerbench.scenario import Scenario
+from handlerbench.cli.scripts import bench_script
+from handlerbench.handlers.scenario import Scenario
 
 # Each view's two stacks side by side, as in the ticket's table.
 SCENARIOS = [

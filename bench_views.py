@@ -9,8 +9,8 @@ the ORM, sync and async, each as ``wsgi/none/VIEW`` and ``asgi/none/VIEW``.
 Any pyperf option works; pyperf re-runs this script in its workers.
 """
 
-from handlerbench.cli import bench_script
-from handlerbench.scenario import VIEWS, matrix
+from handlerbench.cli.scripts import bench_script
+from handlerbench.handlers.scenario import VIEWS, matrix
 
 SCENARIOS = matrix(stack_names=("none",), views=VIEWS)
 

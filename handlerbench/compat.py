@@ -105,8 +105,26 @@ CPROFILE_SEES_ALL_THREADS = sys.version_info >= (3, 12)
 #   async-capable in every supported Django (ticket #37177): 16 hops per ASGI
 #   request with a sync view, 15 with an async one.
 
+# - asgiref 3.8 and 3.9 changed the signatures of SyncToAsync.thread_handler
+#   (the arguments after ``loop``) and AsyncToSync.main_wrap: the counting
+#   patches pass every argument on untouched (ASGIREF_HOP_SIGNATURES).
+# - Before asgiref 3.12, cancelling a request whose sync code is stuck blocks
+#   the event loop in ThreadSensitiveContext.__aexit__ (it joins the request's
+#   thread): the concurrent driver never cancels (CANCEL_BLOCKS_LOOP_BEFORE_ASGIREF).
+# - Django < 5.0 keeps Signal.send's sync receivers as (lookup_key, receiver)
+#   pairs in the local function it hops to; later Djangos keep the receivers
+#   (``signal_receiver``).
+
 SIGNAL_ASEND = (5, 0)
 JOIN_THREAD_ASGIREF = (3, 12)
+ASGIREF_HOP_SIGNATURES = ((3, 8), (3, 9))
+CANCEL_BLOCKS_LOOP_BEFORE_ASGIREF = JOIN_THREAD_ASGIREF
+
+
+def signal_receiver(entry: Any) -> Any:
+    """A receiver from the list Django's signal hop closes over: the receiver itself,
+    or the last item of Django < 5.0's ``(lookup_key, receiver)`` pair."""
+    return entry[-1] if isinstance(entry, tuple) else entry
 
 
 def version_tuple(version: str) -> tuple[int, int]:

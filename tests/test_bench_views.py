@@ -2,7 +2,7 @@
 
 import pyperf
 
-from handlerbench.scenario import VIEWS
+from handlerbench.handlers.scenario import VIEWS
 from tests.helpers import run
 
 

@@ -18,14 +18,16 @@ import pytest
 
 from handlerbench.app import build_handler
 from handlerbench.app.endpoints import endpoint
-from handlerbench.drivers import AsgiDriver, WsgiDriver
-from handlerbench.requests import RequestSpec
-from handlerbench.scenario import Scenario
-from handlerbench.targets import scenario_target
-from handlerbench.transitions import Recorder, count_transitions, instrumented
+from handlerbench.drive import AsgiDriver, WsgiDriver
+from handlerbench.handlers.scenario import Scenario
+from handlerbench.handlers.target import scenario_target
+from handlerbench.passes.counting import count_transitions
+from handlerbench.passes.counting.patches import instrumented
+from handlerbench.passes.counting.recorder import Recorder
+from handlerbench.wire.request import RequestSpec
 from tests import servers
 from tests.record_servers import CAPTURE_ENV, _describe
-from tests.test_requests import GUNICORN_ONLY, WSGI_STREAMS
+from tests.wire.test_request import GUNICORN_ONLY, WSGI_STREAMS
 
 # Values a real server may legitimately give differently, and why.
 WSGI_VALUES_ASIDE = {

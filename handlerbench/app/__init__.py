@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from handlerbench.app.settings import configure
 from handlerbench.app.stacks import DEFAULT_MIDDLEWARE, Stack, resolve
-from handlerbench.handlers import make_handler
+from handlerbench.handlers.build import make_handler
 
 
 def build_handler(kind: str, stack: Stack | str):

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from handlerbench.errors import UsageError
-from handlerbench.requests import DEFAULT_HEADERS, RequestSpec
+from handlerbench.wire.request import DEFAULT_HEADERS, RequestSpec
 
 HELLO = b"Hello, World!"
 

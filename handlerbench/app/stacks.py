@@ -1,7 +1,7 @@
 """Middleware stacks by name: dotted paths only, so naming a stack never imports Django.
 
 ``resolve(name)`` turns a stack name into the ``Stack`` a handler is built
-with: its MIDDLEWARE list and whether the #37177 fix (``handlerbench.modes``)
+with: its MIDDLEWARE list and whether the #37177 fix (``handlerbench.handlers.fix``)
 is applied while the handler is built.
 """
 

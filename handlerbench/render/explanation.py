@@ -1,0 +1,57 @@
+"""An explanation as ``explain`` prints it: a heading line, then the table of its parts."""
+
+from __future__ import annotations
+
+from handlerbench.passes.explain.parts import Explanation
+from handlerbench.render.table import render
+
+HEADER = ("part", "us/req", "+-", "share", "how it was measured")
+
+
+def rows(explained: Explanation) -> list[tuple[str, ...]]:
+    """The table's rows: each part, their sum, the rest and the measured total."""
+
+    def us(seconds: float) -> str:
+        return f"{seconds * 1e6:,.1f}"
+
+    def share(seconds: float) -> str:
+        return f"{seconds / explained.total:.1%}"
+
+    body = [(p.name, us(p.seconds), us(p.stdev), share(p.seconds), p.how) for p in explained.parts]
+    body.append(("sum of the parts", us(explained.sum), "", share(explained.sum), ""))
+    body.append(
+        (
+            "rest",
+            us(explained.rest),
+            us(explained.rest_stdev),
+            share(explained.rest),
+            "the total minus the parts",
+        )
+    )
+    body.append(
+        (
+            "measured total",
+            us(explained.total),
+            us(explained.total_stdev),
+            "100.0%",
+            explained.scenario,
+        )
+    )
+    return body
+
+
+def format_explanation(explained: Explanation, fmt: str = "text") -> str:
+    """The table of one explanation (``text`` or ``md``), under a heading line."""
+    on = f" ({explained.versions})" if explained.versions else ""
+    heading = (
+        f"{explained.scenario}{on}: {explained.total * 1e6:,.1f} us per request; the measured "
+        f"parts sum to {explained.sum * 1e6:,.1f} us, {explained.sum / explained.total:.1%} "
+        "of the total"
+    )
+    table = render(HEADER, rows(explained), fmt, text_columns=2)
+    if explained.overshoots:
+        table += (
+            "\nwarning: the parts exceed the measured total by more than twice their noise; "
+            "a part counts something the request does not pay"
+        )
+    return f"{heading}\n\n{table}"

@@ -1,0 +1,90 @@
+"""The table a run ends with: one row per scenario, sequential or at each concurrency.
+
+Sequential runs print time per request and hops; runs at several
+concurrencies print the #37177 table's shape: one row per scenario, the
+sequential time, then throughput, p99 latency and peak threads per
+concurrency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyperf
+
+from handlerbench.render.table import render
+from handlerbench.results.saved import COUNT_KEYS, concurrency, scenario_name, stdev
+
+HEADER = ("scenario", "us/req", "ratio", "s2a/req", "a2s/req", "threads/req")
+
+
+def _us(benchmark: pyperf.Benchmark) -> str:
+    mean = benchmark.mean()
+    # Sub-10 us figures (the harness floor) need the second decimal.
+    digits = 2 if mean < 10e-6 else 1
+    us = f"{mean * 1e6:,.{digits}f}"
+    spread = stdev(benchmark, None)
+    if spread is not None:
+        us += f" +- {spread * 1e6:,.{digits}f}"
+    return us
+
+
+def _row(benchmark: pyperf.Benchmark, baseline: float) -> tuple[str, ...]:
+    metadata = benchmark.get_metadata()
+    counts = tuple(str(metadata.get(key, "-")) for key in COUNT_KEYS)
+    return (benchmark.get_name(), _us(benchmark), f"{benchmark.mean() / baseline:.2f}x", *counts)
+
+
+def rows(benchmarks: Sequence[pyperf.Benchmark]) -> list[tuple[str, ...]]:
+    """Scenario, mean +- std dev in us per request, ratio to the first row, hops per request."""
+    if not benchmarks:
+        return []
+    baseline = benchmarks[0].mean()
+    return [_row(benchmark, baseline) for benchmark in benchmarks]
+
+
+def format_table(benchmarks: Sequence[pyperf.Benchmark], fmt: str = "text") -> str:
+    """The sequential summary table in ``fmt`` ("text", "md" or "html")."""
+    return render(HEADER, rows(benchmarks), fmt)
+
+
+def format_concurrency_table(benchmarks: Sequence[pyperf.Benchmark], fmt: str = "text") -> str:
+    """One row per scenario: ``seq us/req``, hops, then req/s, p99 and peak threads per c."""
+    levels = sorted({concurrency(b) for b in benchmarks} - {1})
+    by_scenario: dict[str, dict[int, pyperf.Benchmark]] = {}
+    for benchmark in benchmarks:
+        by_scenario.setdefault(scenario_name(benchmark), {})[concurrency(benchmark)] = benchmark
+    header = ["scenario", "seq us/req", "hops/req"]
+    for c in levels:
+        header += [f"c={c} req/s", f"c={c} p99 ms", f"c={c} peak thr"]
+    body = []
+    for name, at in by_scenario.items():
+        metadata = next(iter(at.values())).get_metadata()
+        hops = metadata.get("sync_to_async", 0) + metadata.get("async_to_sync", 0)
+        row = [
+            name,
+            _us(at[1]) if 1 in at else "-",
+            str(hops) if "sync_to_async" in metadata else "-",
+        ]
+        for c in levels:
+            if c not in at:
+                row += ["-", "-", "-"]
+                continue
+            observed = at[c].get_metadata()
+            row += [
+                f"{1 / at[c].mean():,.0f}",
+                f"{observed['latency_p99'] * 1e3:,.2f}" if "latency_p99" in observed else "-",
+                str(observed.get("peak_threads", "-")),
+            ]
+        body.append(row)
+    return render(header, body, fmt)
+
+
+def summary(benchmarks: Sequence[pyperf.Benchmark], fmt: str = "text") -> str:
+    """The table a run ends with: sequential, or the concurrency shape when any c > 1.
+
+    ``fmt`` is "text", "md" or "html".
+    """
+    if all(concurrency(b) == 1 for b in benchmarks):
+        return format_table(benchmarks, fmt)
+    return format_concurrency_table(benchmarks, fmt)

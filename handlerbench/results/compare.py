@@ -1,0 +1,114 @@
+"""Before and after: the time change with its significance, and the hops added and removed.
+
+Times are compared the way ``pyperf compare_to`` does it, with a two-sample
+t-test at 95% (Welch's, which does not assume equal variances) over every
+value of each benchmark. Hops are exact, so any difference in them is
+reported by name. ``broken_rules`` turns the comparison into a CI gate.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pyperf
+
+from handlerbench.results.saved import Result, hop_names, hops
+
+# Two-tailed 95% critical values of Student's t by degrees of freedom.
+_T95 = {
+    1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306,
+    9: 2.262, 10: 2.228, 12: 2.179, 15: 2.131, 20: 2.086, 25: 2.060, 30: 2.042,
+    40: 2.021, 60: 2.000, 120: 1.980,
+}  # fmt: skip
+
+
+def t_critical(df: float) -> float:
+    """The 95% two-tailed critical t for ``df`` (the next lower tabled df: conservative)."""
+    if df >= 1000:
+        return 1.960
+    below = [d for d in _T95 if d <= max(df, 1)]
+    return _T95[max(below)]
+
+
+def significant(before: Sequence[float], after: Sequence[float]) -> bool:
+    """Do the means differ at 95%? Welch's t-test; too few values is never significant."""
+    if len(before) < 2 or len(after) < 2:
+        return False
+    va, vb = statistics.variance(before) / len(before), statistics.variance(after) / len(after)
+    if va + vb == 0:
+        return statistics.fmean(before) != statistics.fmean(after)
+    t = abs(statistics.fmean(before) - statistics.fmean(after)) / math.sqrt(va + vb)
+    df = (va + vb) ** 2 / (va**2 / (len(before) - 1) + vb**2 / (len(after) - 1))
+    return t > t_critical(df)
+
+
+@dataclass
+class Difference:
+    """One scenario in both runs: times, whether they differ, hop counts and names."""
+
+    name: str
+    before: float
+    after: float
+    significant: bool
+    hops_before: int | None
+    hops_after: int | None
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    # Both sides have at least two values, so significance can be judged.
+    testable: bool = True
+
+    @property
+    def change(self) -> float:
+        """Relative change of the mean time: +0.10 is 10% slower."""
+        return self.after / self.before - 1
+
+
+def difference(name: str, before: pyperf.Benchmark, after: pyperf.Benchmark) -> Difference:
+    names_before, names_after = hop_names(before), hop_names(after)
+    return Difference(
+        name,
+        before.mean(),
+        after.mean(),
+        significant(before.get_values(), after.get_values()),
+        hops(before),
+        hops(after),
+        sorted((names_after - names_before).elements()),
+        sorted((names_before - names_after).elements()),
+        min(before.get_nvalue(), after.get_nvalue()) >= 2,
+    )
+
+
+def compare(before: Result, after: Result) -> tuple[list[Difference], list[str], list[str]]:
+    """Differences for the scenarios in both; the names only in BEFORE, and only in AFTER."""
+    common = [name for name in before.benchmarks if name in after.benchmarks]
+    differences = [difference(n, before.benchmarks[n], after.benchmarks[n]) for n in common]
+    only_before = [n for n in before.benchmarks if n not in after.benchmarks]
+    only_after = [n for n in after.benchmarks if n not in before.benchmarks]
+    return differences, only_before, only_after
+
+
+def broken_rules(
+    differences: Sequence[Difference],
+    max_slowdown: float | None = None,
+    no_new_hops: bool = False,
+) -> list[str]:
+    """Which scenario broke which rule, one phrase each; empty when all is well."""
+    broken = []
+    for d in differences:
+        if max_slowdown is not None and not d.testable:
+            # A gate that cannot judge must not pass silently.
+            broken.append(f"{d.name} has fewer than 2 values in a file (--max-slowdown)")
+        if max_slowdown is not None and d.significant and d.change * 100 > max_slowdown:
+            broken.append(f"{d.name} is {d.change:.1%} slower (--max-slowdown {max_slowdown:g})")
+        more = (
+            d.hops_before is not None and d.hops_after is not None and d.hops_after > d.hops_before
+        )
+        if no_new_hops and more:
+            added = f": {', '.join(d.added)}" if d.added else ""
+            broken.append(
+                f"{d.name} makes {d.hops_after} hops, {d.hops_before} before (--no-new-hops){added}"
+            )
+    return broken
