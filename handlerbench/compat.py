@@ -69,7 +69,7 @@ def frame_qualname(frame: FrameType) -> str:
 
 # Python 3.12 moved cProfile onto sys.monitoring, which is per interpreter: one
 # enabled ``cProfile.Profile`` sees every thread. On 3.10/3.11 it hooks only the
-# thread that enabled it, so profiling.py gives each new thread (the executor
+# thread that enabled it, so passes/profiling.py gives each new thread (the executor
 # threads asgiref starts per ASGI request) a profiler of its own.
 CPROFILE_SEES_ALL_THREADS = sys.version_info >= (3, 12)
 
@@ -93,7 +93,7 @@ CPROFILE_SEES_ALL_THREADS = sys.version_info >= (3, 12)
 # - asgiref 3.12: ThreadSensitiveContext.__aexit__ joins that executor from a
 #   new thread instead of blocking the event loop: 2 threads per ASGI request,
 #   1 before. Before 3.12, cancelling a request whose sync code is stuck
-#   blocks the loop in __aexit__, which is why concurrency.py never cancels.
+#   blocks the loop in __aexit__, which is why drive/concurrent.py never cancels.
 # - Django 5.0: Signal.asend. request_started's sync receivers run in one
 #   sync_to_async of a local function (named by its receivers); 4.2 wraps
 #   request_started.send itself (named with the receivers it calls). One hop

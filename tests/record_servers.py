@@ -6,7 +6,7 @@ Run by hand when uvicorn or gunicorn change what they send:
 
 It serves a capturing app on 127.0.0.1 with each server in a subprocess,
 sends one GET with a query string, and prints, for each server, every key
-it passed with the Python type of the value. ``test_requests.py`` compares
+it passed with the Python type of the value. ``tests/wire/test_request.py`` compares
 handlerbench's templates against this file.
 """
 

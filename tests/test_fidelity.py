@@ -1,7 +1,7 @@
 """Real gunicorn and uvicorn on loopback: what they pass an app, and how Django hops behind them.
 
 Handlerbench's numbers are worth something only if its drivers hand Django
-what a server does. ``test_requests.py`` checks against a recording; here
+what a server does. ``tests/wire/test_request.py`` checks against a recording; here
 the live servers get the same requests as the drivers (same environ/scope
 keys, types and request values), and the built-in app behind uvicorn must
 hop exactly as the counting pass says. A server release that drifts fails here.

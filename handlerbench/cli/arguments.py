@@ -86,9 +86,13 @@ BOTH_HANDLERS = "wsgi and/or asgi (default: both)"
 
 
 def add_target_arguments(
-    parser: argparse.ArgumentParser, default: str, handlers: str = BOTH_HANDLERS
+    parser: argparse.ArgumentParser,
+    default: str,
+    handlers: str = BOTH_HANDLERS,
+    takes_app: bool = True,
 ) -> None:
-    """What to measure: scenario names, or the axes, or ``--app`` with its ``--interface``."""
+    """What to measure: scenario names, or the axes, or ``--app`` with its ``--interface``
+    (parsed but not shown unless the command ``takes_app``, so it can say why not)."""
     scenario = group(parser, SCENARIO)
     scenario.add_argument(
         "scenarios",
@@ -126,12 +130,14 @@ def add_target_arguments(
     scenario.add_argument(
         "--app",
         metavar="MODULE:CALLABLE",
-        help="time any WSGI or ASGI callable instead of a scenario (no Django checks)",
+        help="time any WSGI or ASGI callable instead of a scenario (no Django checks)"
+        if takes_app
+        else argparse.SUPPRESS,
     )
     scenario.add_argument(
         "--interface",
         choices=("wsgi", "asgi"),
-        help="the interface --app speaks",
+        help="the interface --app speaks" if takes_app else argparse.SUPPRESS,
     )
 
 

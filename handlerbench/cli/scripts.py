@@ -46,7 +46,7 @@ def bench_script(
         targets = [scenario_target(s, options, loop=loop, deadline=deadline) for s in scenarios]
         concurrencies = args.concurrency or default_concurrency
         with safe_pyperf_output(args):
-            benchmarks = bench_targets(runner, plan, targets, concurrencies, deadline)
+            benchmarks = bench_targets(runner, targets, concurrencies, deadline, plan=plan)
     except HandlerbenchError as exc:
         exit_with_error(sys.argv[0], exc)
     if not args.worker and benchmarks:

@@ -148,15 +148,18 @@ def add_observed_argument(parser: argparse.ArgumentParser) -> None:
 
 def bench_targets(
     runner: pyperf.Runner,
-    plan: TimingPlan,
     targets: Sequence[Target],
     concurrencies: Sequence[int] = (1,),
     deadline: float = DEFAULT_DEADLINE,
+    plan: TimingPlan | None = None,
 ) -> list[pyperf.Benchmark]:
     """Time each target at each concurrency with ``runner``; the benchmarks (none in a worker).
 
-    ``plan`` is the one ``runner`` forwards to its workers (``TimingPlan.forward``).
+    ``plan`` is the one ``runner``'s ``add_cmdline_args`` forwards to its
+    workers (``TimingPlan.forward``): without it, a worker at a concurrency
+    above 1 gets no observation from its master.
     """
+    plan = TimingPlan() if plan is None else plan
     planned = [(target, c, benchmark_name(target, c)) for target in targets for c in concurrencies]
     names = [name for _, _, name in planned]
     duplicated = sorted({name for name in names if names.count(name) > 1})

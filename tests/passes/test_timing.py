@@ -66,7 +66,7 @@ def test_check_targets_stops_at_a_failing_check():
 def test_duplicate_names_are_refused_before_any_work():
     tgt = scenario_target(Scenario.parse("wsgi/none/sync"))
     with pytest.raises(HandlerbenchError, match="scenario given twice: wsgi/none/sync"):
-        bench_targets(pyperf.Runner.__new__(pyperf.Runner), TimingPlan(), [tgt, tgt])
+        bench_targets(pyperf.Runner.__new__(pyperf.Runner), [tgt, tgt])
 
 
 class FakeRunner:
@@ -89,7 +89,7 @@ def test_a_worker_refuses_an_observation_made_on_other_versions():
     tgt = scenario_target(Scenario.parse("wsgi/none/sync"))
     observed = {"wsgi/none/sync@c=4": {"peak_threads": 5, "observed_on": "Python 2.7"}}
     with pytest.raises(HandlerbenchError, match=r"observed on Python 2\.7 but timed on Python 3"):
-        bench_targets(FakeRunner(observed=observed), TimingPlan(), [tgt], [1, 4])
+        bench_targets(FakeRunner(observed=observed), [tgt], [1, 4])
 
 
 def test_a_worker_puts_its_own_observation_in_the_metadata():
@@ -98,7 +98,7 @@ def test_a_worker_puts_its_own_observation_in_the_metadata():
     tgt = scenario_target(Scenario.parse("wsgi/none/sync"))
     observed = {"wsgi/none/sync@c=4": {"peak_threads": 5, "observed_on": observed_on()}}
     runner = FakeRunner(observed=observed)
-    bench_targets(runner, TimingPlan(), [tgt], [1, 4])
+    bench_targets(runner, [tgt], [1, 4])
     (_, sequential, none), (name, concurrent, inner) = runner.timed
     assert (none, "peak_threads" in sequential, sequential["concurrency"]) == (None, False, 1)
     assert (name, concurrent["peak_threads"], inner) == ("wsgi/none/sync@c=4", 5, 40)

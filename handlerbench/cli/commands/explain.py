@@ -36,7 +36,10 @@ def add_explain_arguments(parser: argparse.ArgumentParser) -> None:
     from handlerbench.passes.timing import add_observed_argument
 
     arguments.add_target_arguments(
-        parser, "asgi/default/sync", handlers="asgi (each is explained against its WSGI twin)"
+        parser,
+        "asgi/default/sync",
+        handlers="asgi (each is explained against its WSGI twin)",
+        takes_app=False,
     )
     arguments.add_request_arguments(parser)
     arguments.add_loop_argument(parser)
@@ -102,7 +105,7 @@ def main(argv: Sequence[str], debug: bool) -> int:
     if not args.worker:
         warn_debug([p.scenario for p in plans])
     with safe_pyperf_output(args):
-        benchmarks = bench_targets(runner, timing, all_targets(plans), [1], deadline)
+        benchmarks = bench_targets(runner, all_targets(plans), [1], deadline, plan=timing)
     if args.worker:
         return 0
     measured = {benchmark.get_name(): benchmark for benchmark in benchmarks}

@@ -49,7 +49,7 @@ def main(argv: Sequence[str], debug: bool) -> int:
     if not args.worker:
         warn_debug(targets)
     with safe_pyperf_output(args):
-        benchmarks = bench_targets(runner, plan, targets, args.concurrency or [1], deadline)
+        benchmarks = bench_targets(runner, targets, args.concurrency or [1], deadline, plan=plan)
     if not args.worker and benchmarks:
         print()
         print(summary(benchmarks, args.format))
