@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 PROG = "handlerbench"
 # The environment variable naming the file a parent process (the notebook
@@ -40,6 +43,21 @@ class Terminated(BaseException):
     def __init__(self, exit_status: int) -> None:
         super().__init__(exit_status)
         self.exit_status = exit_status
+
+
+@contextmanager
+def sigterm_raises() -> Iterator[None]:
+    """While inside, SIGTERM raises ``Terminated`` as Ctrl-C raises KeyboardInterrupt, so
+    what the block made (temporary files, worker processes) goes on the way out."""
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated(128 + signum)
 
 
 def error_line(message: object, prog: str = PROG) -> str:

@@ -286,3 +286,67 @@ def add_report_file_argument(parser: argparse.ArgumentParser) -> None:
     group(parser, OUTPUT).add_argument(
         "--report-file", metavar="FILE", help="write the tables to FILE instead of stdout"
     )
+
+
+def add_rounds_arguments(
+    parser: argparse.ArgumentParser,
+    budget: float,
+    precision: float,
+    min_time: float,
+    values: int = 3,
+) -> None:
+    """How long a paired measurement (``ab``, ``explain``) goes on, and what each worker times."""
+    measurement = group(parser, MEASUREMENT)
+    measurement.add_argument(
+        "--precision",
+        type=types.percent,
+        default=precision / 100,
+        metavar="PCT",
+        help=f"stop when the 95%% interval is within PCT%% (default: {precision:g})",
+    )
+    measurement.add_argument(
+        "--budget",
+        type=types.seconds,
+        default=budget,
+        metavar="SECONDS",
+        help=f"stop before the next worker would end past this (default: {budget:g})",
+    )
+    measurement.add_argument(
+        "--values",
+        type=types.positive,
+        default=values,
+        metavar="N",
+        help=f"timed values per target in each worker, after one warm-up (default: {values})",
+    )
+    measurement.add_argument(
+        "--min-time",
+        type=types.seconds,
+        default=min_time,
+        metavar="SECONDS",
+        help="what one value lasts at least: the loops are calibrated by the first worker "
+        f"(default: {min_time:g})",
+    )
+    measurement.add_argument(
+        "--timeout",
+        type=types.seconds,
+        default=1800.0,
+        metavar="SECONDS",
+        help="seconds one worker may run before it is stopped (default: 1800)",
+    )
+    measurement.add_argument(
+        "--affinity",
+        type=types.cpu_list,
+        metavar="CPU_LIST",
+        help="pin the workers (and every thread they start) to these CPUs, 0 or 0-1: "
+        "steadier figures, without the cost of hand-offs between cores (default: unpinned)",
+    )
+
+
+def add_worker_arguments(parser: argparse.ArgumentParser) -> None:
+    """What a hidden worker command (``ab-worker``, ``explain-worker``) is told by its master."""
+    add_loop_argument(parser)
+    add_deadline_argument(parser)
+    parser.add_argument("--result", required=True)
+    parser.add_argument("--values", type=types.positive, default=3)
+    parser.add_argument("--min-time", type=types.seconds, default=0.05)
+    parser.add_argument("--affinity", type=types.names, default=None)

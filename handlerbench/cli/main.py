@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from handlerbench.cli.commands import (
+    ab,
     compare,
     explain,
     listing,
@@ -56,9 +57,12 @@ commands:
   report FILE ...      one table across saved runs (e.g. results/*.json of tox -m bench)
   compare BEFORE AFTER time change and hops added/removed per scenario;
                        --max-slowdown PCT and --no-new-hops make it a CI gate
+  ab A B               A against B live, in interleaved pairs of worker processes:
+                       the ratio B/A with its 95% interval (--python-b: B on another
+                       Python), until --precision or --budget
 
-run, transitions, explain, profile and soak also take your own project: --settings mysite.settings
---path /api/items/ (and --method, --header, --json ...).
+run, transitions, explain, profile, soak and ab also take your own project:
+--settings mysite.settings --path /api/items/ (and --method, --header, --json ...).
 `{PROG} COMMAND --help` describes each command's options; --debug anywhere shows
 the traceback of an error instead of its one line.
 """
@@ -72,6 +76,12 @@ COMMANDS: dict[str, Callable[[Sequence[str], bool], int]] = {
     "list": listing.main,
     "report": report.main,
     "compare": compare.main,
+    "ab": ab.main,
+}
+# Commands only handlerbench itself runs (in its worker processes).
+INTERNAL: dict[str, Callable[[Sequence[str], bool], int]] = {
+    "ab-worker": ab.worker,
+    "explain-worker": explain.worker,
 }
 
 
@@ -98,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or argv[0] in ("-h", "--help"):
         print(USAGE, end="")
         return 0 if argv else 2
-    command = COMMANDS.get(argv[0])
+    command = COMMANDS.get(argv[0]) or INTERNAL.get(argv[0])
     try:
         if command is None:
             raise UsageError(f"unknown command {argv[0]!r} (choose from {', '.join(COMMANDS)})")

@@ -11,7 +11,10 @@ from it (they still work).
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
+import contextlib
+import io
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from handlerbench.cli.arguments import one_line_errors
@@ -109,3 +112,15 @@ def pyperf_defaults(args: argparse.Namespace) -> float:
     if getattr(args, "settings", None):
         args.copy_env = True
     return deadline
+
+
+@contextmanager
+def quiet_unless_verbose(args: argparse.Namespace) -> Iterator[None]:
+    """pyperf's progress and warnings hidden while inside, unless ``-v``: the table that
+    follows flags an unstable figure itself (``render.runs``)."""
+    if args.verbose or args.worker:
+        yield
+        return
+    args.quiet = True
+    with contextlib.redirect_stdout(io.StringIO()):
+        yield

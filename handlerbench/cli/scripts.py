@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from handlerbench.cli.arguments import add_load_arguments, add_view_arguments, one_line_errors
 from handlerbench.cli.forwarding import forwarder
 from handlerbench.cli.main import exit_with_error
-from handlerbench.cli.program import pyperf_defaults
+from handlerbench.cli.program import pyperf_defaults, quiet_unless_verbose
 from handlerbench.cli.targets import view_options
 from handlerbench.errors import HandlerbenchError
 from handlerbench.handlers.scenario import Scenario
@@ -45,10 +45,11 @@ def bench_script(
         options, loop = view_options(args), args.loop or "asyncio"
         targets = [scenario_target(s, options, loop=loop, deadline=deadline) for s in scenarios]
         concurrencies = args.concurrency or default_concurrency
-        with safe_pyperf_output(args):
+        with safe_pyperf_output(args), quiet_unless_verbose(args):
             benchmarks = bench_targets(runner, targets, concurrencies, deadline, plan=plan)
     except HandlerbenchError as exc:
         exit_with_error(sys.argv[0], exc)
     if not args.worker and benchmarks:
-        print()
+        if args.verbose:
+            print()
         print(summary(benchmarks))

@@ -93,3 +93,31 @@ def positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r}: must be at least 1")
     return value
+
+
+def percent(text: str) -> float:
+    """``2`` (percent) -> 0.02; more than 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid percentage: {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r}: must be more than 0 percent")
+    return value / 100
+
+
+def cpu_list(text: str) -> list[int]:
+    """``0``, ``0,2`` or ``0-3``: CPUs this process may run on, as ``taskset`` takes them."""
+    cpus: set[int] = set()
+    try:
+        for part in names(text):
+            low, dash, high = part.partition("-")
+            cpus.update(range(int(low), int(high if dash else low) + 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a CPU list such as 0 or 0-1") from None
+    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else cpus
+    if not cpus or not cpus <= usable:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: this machine's CPUs are {','.join(map(str, sorted(usable)))}"
+        )
+    return sorted(cpus)

@@ -60,7 +60,7 @@ def command_line(
             action = actions[dest]
             flag = max(action.option_strings, key=len)
             takes_value = action.nargs != 0
-        elif dest in PYPERF_OPTIONS and parser.prog.endswith((" run", " explain")):
+        elif dest in PYPERF_OPTIONS and parser.prog.endswith(" run"):
             flag, takes_value = "--" + dest.replace("_", "-"), PYPERF_OPTIONS[dest]
         else:
             raise UsageError(f"unknown option {key!r} for {parser.prog}")

@@ -8,13 +8,28 @@ concurrency.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 import pyperf
 
 from handlerbench.render.table import render
-from handlerbench.results.saved import COUNT_KEYS, concurrency, scenario_name, stdev
+from handlerbench.results.saved import (
+    COUNT_KEYS,
+    UNSTABLE_OUTLIER,
+    UNSTABLE_STDEV,
+    concurrency,
+    scenario_name,
+    stdev,
+    unstable,
+)
 
+# Marks a figure pyperf would call unstable, explained under the table.
+UNSTABLE_MARK = "!"
+UNSTABLE_NOTE = (
+    "! unstable by pyperf's rule (a std dev of {stdev:.0%} of the mean, or a value "
+    "{outlier:.0%} off it); -v shows pyperf's warnings"
+)
 HEADER = ("scenario", "us/req", "ratio", "s2a/req", "a2s/req", "threads/req")
 
 
@@ -26,7 +41,7 @@ def _us(benchmark: pyperf.Benchmark) -> str:
     spread = stdev(benchmark, None)
     if spread is not None:
         us += f" +- {spread * 1e6:,.{digits}f}"
-    return us
+    return us + (f" {UNSTABLE_MARK}" if unstable(benchmark) else "")
 
 
 def _row(benchmark: pyperf.Benchmark, baseline: float) -> tuple[str, ...]:
@@ -86,5 +101,10 @@ def summary(benchmarks: Sequence[pyperf.Benchmark], fmt: str = "text") -> str:
     ``fmt`` is "text", "md" or "html".
     """
     if all(concurrency(b) == 1 for b in benchmarks):
-        return format_table(benchmarks, fmt)
-    return format_concurrency_table(benchmarks, fmt)
+        table = format_table(benchmarks, fmt)
+    else:
+        table = format_concurrency_table(benchmarks, fmt)
+    if not any(unstable(b) for b in benchmarks):
+        return table
+    note = UNSTABLE_NOTE.format(stdev=UNSTABLE_STDEV, outlier=UNSTABLE_OUTLIER)
+    return f"{table}\n<p>{html.escape(note)}</p>" if fmt == "html" else f"{table}\n{note}"

@@ -16,21 +16,7 @@ from dataclasses import dataclass, field
 import pyperf
 
 from handlerbench.results.saved import Result, hop_names, hops
-
-# Two-tailed 95% critical values of Student's t by degrees of freedom.
-_T95 = {
-    1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306,
-    9: 2.262, 10: 2.228, 12: 2.179, 15: 2.131, 20: 2.086, 25: 2.060, 30: 2.042,
-    40: 2.021, 60: 2.000, 120: 1.980,
-}  # fmt: skip
-
-
-def t_critical(df: float) -> float:
-    """The 95% two-tailed critical t for ``df`` (the next lower tabled df: conservative)."""
-    if df >= 1000:
-        return 1.960
-    below = [d for d in _T95 if d <= max(df, 1)]
-    return _T95[max(below)]
+from handlerbench.results.stats import t_critical
 
 
 def significant(before: Sequence[float], after: Sequence[float]) -> bool:

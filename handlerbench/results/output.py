@@ -14,13 +14,12 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from handlerbench.drive import deadline as watchdog
-from handlerbench.errors import HandlerbenchError, Terminated, UsageError
+from handlerbench.errors import HandlerbenchError, UsageError, sigterm_raises
 
 
 def temporary_beside(path: str | os.PathLike[str]) -> Path:
@@ -96,6 +95,14 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[str], None])
         raise HandlerbenchError(f"{path}: cannot write it ({exc.strerror or exc})") from None
 
 
+def check_new_output(path: str | None, option: str = "-o") -> None:
+    """Before measuring: ``path`` can be written, and is no file already (never clobbered)."""
+    if path:
+        check_directory(path, option)
+        if os.path.exists(path):
+            raise UsageError(f"{option} {path}: the file exists; choose another name")
+
+
 def pyperf_outputs(argv: Sequence[str]) -> argparse.Namespace:
     """``-o``/``--append`` as given, read before pyperf parses (it refuses with its own words)."""
     parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
@@ -142,16 +149,8 @@ def safe_pyperf_output(args: argparse.Namespace) -> Iterator[None]:
     if getattr(args, "worker", False) or not (args.output or args.append):
         yield
         return
-    previous = signal.signal(signal.SIGTERM, _terminated)
-    try:
-        with _redirected(args, "output", False), _redirected(args, "append", True):
-            yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _terminated(signum: int, frame: object) -> None:
-    raise Terminated(128 + signum)
+    with sigterm_raises(), _redirected(args, "output", False), _redirected(args, "append", True):
+        yield
 
 
 @contextmanager

@@ -109,3 +109,18 @@ def concurrency(benchmark: pyperf.Benchmark) -> int:
 def scenario_name(benchmark: pyperf.Benchmark) -> str:
     """The benchmark's name without its ``@c=N`` suffix."""
     return benchmark.get_name().partition("@c=")[0]
+
+
+# pyperf's own thresholds for an unstable result: a std dev of 10% of the mean or
+# more, or a value 50% or more away from the mean.
+UNSTABLE_STDEV = 0.10
+UNSTABLE_OUTLIER = 0.50
+
+
+def unstable(benchmark: pyperf.Benchmark) -> bool:
+    """Would pyperf warn that this result may be unstable (spread, or an outlier)?"""
+    values = benchmark.get_values()
+    mean = benchmark.mean()
+    if len(values) >= 2 and benchmark.stdev() >= UNSTABLE_STDEV * mean:
+        return True
+    return any(abs(value - mean) >= UNSTABLE_OUTLIER * mean for value in values)

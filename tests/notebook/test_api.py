@@ -149,7 +149,7 @@ def test_load_reads_what_save_wrote(tmp_path):
 
 
 def test_explain_returns_the_parts_and_they_save_and_load(tmp_path):
-    explained = hb.explain("asgi/none/sync", debug_single_value=True)
+    explained = hb.explain("asgi/none/sync", budget=0.1, values=1, min_time=0.005)
     one = explained["asgi/none/sync"]
     assert [part.name for part in one.parts][:2] == [
         "Django's own work",

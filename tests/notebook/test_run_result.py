@@ -86,7 +86,17 @@ def test_repr_is_the_header_and_the_summary_table(run):
     lines = repr(run).splitlines()
     assert lines[0] == HEADER
     assert lines[1].split() == ["scenario", "us/req", "ratio", "s2a/req", "a2s/req", "threads/req"]
-    assert lines[3].split() == ["asgi/none/sync", "550.0", "+-", "70.7", "1.00x", "1", "1", "1"]
+    assert lines[3].split() == [
+        "asgi/none/sync",
+        "550.0",
+        "+-",
+        "70.7",
+        "!",
+        "1.00x",
+        "1",
+        "1",
+        "1",
+    ]
     assert lines[4].split() == ["wsgi/none/sync", "40.0", "0.07x", "-", "-", "-"]
     assert str(run) == repr(run)
 

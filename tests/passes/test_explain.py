@@ -13,10 +13,9 @@ from handlerbench.errors import UsageError
 from handlerbench.handlers.scenario import Scenario
 from handlerbench.handlers.target import scenario_target
 from handlerbench.passes.counting import A2S, S2A, count_transitions
-from handlerbench.passes.explain import Explanation, all_targets, explanation, plan
+from handlerbench.passes.explain import Explanation, explanation, kinds_used, plan
 from handlerbench.passes.explain.kinds import (
     CALLER,
-    KIND_LABELS,
     LOOP,
     NEW_LOOP,
     POOL,
@@ -28,7 +27,6 @@ from handlerbench.passes.explain.prices import hop_price_target
 from handlerbench.passes.explain.variants import shared_context, shared_context_target
 from handlerbench.render.explanation import format_explanation
 from tests.helpers import ROOT, handlerbench
-from tests.saved_runs import benchmark
 
 
 def asgiref_release():
@@ -87,17 +85,22 @@ def test_explain_refuses_a_wsgi_scenario():
         plan(target("wsgi/none/sync"), target("wsgi/none/sync"))
 
 
-def test_the_prices_are_timed_once_for_several_scenarios():
-    plans = [
-        plan(target(f"asgi/{stack}/sync"), target(f"wsgi/{stack}/sync"))
-        for stack in ("none", "default")
+def test_only_the_hop_kinds_the_requests_make_are_priced():
+    scenario, twin = target("asgi/default/sync"), target("wsgi/none/async")
+    kinds = kinds_used(count_transitions(scenario), count_transitions(twin))
+    assert kinds == {THREAD, NEW_LOOP}
+    made = plan(scenario, twin, kinds=kinds)
+    assert set(made.prices) == {THREAD, NEW_LOOP}
+    assert len(made.targets()) == 5 + 2
+    # Side by side: the scenario with its shared variant, the handler alone with its twin's.
+    assert [[t.name for t in group] for group in made.groups()[:2]] == [
+        [made.scenario.name, made.shared.name],
+        [made.handler.name, made.twin_handler.name],
     ]
-    names = [t.name for t in all_targets(plans)]
-    assert len(names) == len(set(names)) == 2 * 5 + len(KIND_LABELS)
 
 
-def made_up(plan_, report):
-    """A run's benchmarks, made up: the total, twin, variant and prices in us."""
+def made_up(plan_, report, **changed):
+    """Two rounds' mean times, made up: the total, twin, variant and prices in us."""
     prices = {THREAD: 50, CALLER: 40, LOOP: 60, POOL: 45, NEW_LOOP: 300}
     values = {
         plan_.scenario.name: 1800,
@@ -107,13 +110,15 @@ def made_up(plan_, report):
         plan_.twin_handler.name: 30,
         **{plan_.prices[kind].name: us for kind, us in prices.items()},
     }
-    return {name: benchmark(name, [us * 1e-6, us * 1e-6]) for name, us in values.items()}
+    values.update({getattr(plan_, key).name: us for key, us in changed.items()})
+    return [{name: us * 1e-6 for name, us in values.items()}] * 2
 
 
 def test_the_parts_and_the_rest_add_up_to_the_total():
     made = plan(target("asgi/default/sync"), target("wsgi/default/sync"))
     report = count_transitions(made.scenario)
-    explained = explanation(made, report, made_up(made, report))
+    versions = "Django 5.2.19, asgiref 3.13.0, Python 3.12.1"
+    explained = explanation(made, report, made_up(made, report), versions=versions)
     names = [part.name for part in explained.parts]
     assert names == [
         "Django's own work",
@@ -168,10 +173,31 @@ def test_plot_draws_a_bar_per_scenario(tmp_path):
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_explain_runs_with_pyperf_and_writes_the_parts(tmp_path):
+# The first round's worker, then the budget is spent.
+ONE_ROUND = ("--budget", "0.1", "--values", "1", "--min-time", "0.005")
+
+
+def test_each_part_is_taken_per_round_with_a_t_interval_over_the_rounds():
+    made = plan(target("asgi/none/sync"), target("wsgi/none/sync"))
+    report = count_transitions(made.scenario)
+    first, second = made_up(made, report)
+    second = {**second, made.scenario.name: 2000e-6}  # 1800 us in the first round
+    explained = explanation(made, report, [first, second])
+    assert explained.rounds == 2
+    assert math.isclose(explained.total, 1900e-6)
+    # t(1 df) * sd / sqrt(2): sd of (1800, 2000) us is 141.4 us.
+    assert explained.total_ci95 == pytest.approx(12.706 * 100e-6)
+    context = explained.part("per-request context and its threads")
+    assert context.seconds == pytest.approx(900e-6) and context.ci95 == pytest.approx(12.706e-4)
+    assert explained.part("Django's own work").ci95 == 0.0
+    one = explanation(made, report, [first])
+    assert math.isnan(one.total_ci95) and one.to_dict()["total_ci95_us"] is None
+
+
+def test_explain_measures_in_rounds_and_writes_the_parts(tmp_path):
     report_file = tmp_path / "explain.json"
     result = handlerbench(
-        "explain", "asgi/none/sync", "--debug-single-value", "--format", "json",
+        "explain", "asgi/none/sync", *ONE_ROUND, "--format", "json",
         "--report-file", str(report_file),
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -189,7 +215,7 @@ def test_explain_a_project_against_its_wsgi_twin(tmp_path):
     report_file = tmp_path / "explain.json"
     result = handlerbench(
         "explain", "--pythonpath", "tests/sample_project", "--settings", "mysite.settings",
-        "--path", "/api/items/", "--debug-single-value", "--format", "json",
+        "--path", "/api/items/", *ONE_ROUND, "--format", "json",
         "--report-file", str(report_file),
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -223,7 +249,9 @@ def test_the_sample_project_exists():
 def test_saved_explanations_from_two_environments_show_side_by_side(tmp_path):
     made = plan(target("asgi/none/sync"), target("wsgi/none/sync"))
     report = count_transitions(made.scenario)
-    explained = explanation(made, report, made_up(made, report))
+    explained = explanation(
+        made, report, made_up(made, report), versions="Django 5.2, asgiref 3.13"
+    )
     paths = []
     for versions in ("Django 4.2.30, asgiref 3.7.2, Python 3.10.13", explained.versions):
         explained.versions = versions
@@ -237,7 +265,7 @@ def test_saved_explanations_from_two_environments_show_side_by_side(tmp_path):
     result = handlerbench(*argv)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("asgi/none/sync (Django ") == 2
-    assert "| part | us/req | +- | share | how it was measured |" in result.stdout
+    assert "| part | us/req | +- 95% | share | how it was measured |" in result.stdout
     assert "--plot" not in argv or chart.exists()
     bad = tmp_path / "bad.json"
     bad.write_text("{}")
@@ -251,9 +279,7 @@ def test_the_twins_own_hops_are_not_djangos_work():
     # Under WSGI an async view runs through one async_to_sync, on a new loop.
     assert [(h.direction, h.executor) for h in twin_report.hops] == [(A2S, "a new event loop")]
     report = count_transitions(made.scenario)
-    benchmarks = made_up(made, report)
-    benchmarks[made.twin.name] = benchmark(made.twin.name, [380e-6, 380e-6])
-    explained = explanation(made, report, benchmarks, twin_report)
+    explained = explanation(made, report, made_up(made, report, twin=380), twin_report)
     assert math.isclose(explained.part("Django's own work").seconds, 80e-6)
     assert "minus its own hops: 1 x async_to_sync to a new event loop at 300.0 us" in (
         explained.part("Django's own work").how
@@ -263,10 +289,8 @@ def test_the_twins_own_hops_are_not_djangos_work():
 def test_parts_beyond_the_total_are_flagged():
     made = plan(target("asgi/none/sync"), target("wsgi/none/sync"))
     report = count_transitions(made.scenario)
-    benchmarks = made_up(made, report)
     # A twin dearer than the whole ASGI request: a part counts what is not paid.
-    benchmarks[made.twin.name] = benchmark(made.twin.name, [2000e-6, 2000e-6])
-    explained = explanation(made, report, benchmarks)
+    explained = explanation(made, report, made_up(made, report, twin=2000))
     assert explained.overshoots
     assert "warning: the parts exceed the measured total" in format_explanation(explained)
 

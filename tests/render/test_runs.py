@@ -12,14 +12,25 @@ def test_rows_give_microseconds_ratio_and_counts():
     counts = {"sync_to_async": 3, "async_to_sync": 0, "threads_started": 2}
     table = rows(
         [
-            benchmark("wsgi/none/sync", [40e-6, 60e-6]),
+            benchmark("wsgi/none/sync", [49e-6, 51e-6]),
             benchmark("asgi/none/sync", [500e-6], **counts),
         ]
     )
     assert table == [
-        ("wsgi/none/sync", "50.0 +- 14.1", "1.00x", "-", "-", "-"),
+        ("wsgi/none/sync", "50.0 +- 1.4", "1.00x", "-", "-", "-"),
         ("asgi/none/sync", "500.0", "10.00x", "3", "0", "2"),
     ]
+
+
+def test_an_unstable_figure_is_flagged_and_explained_once():
+    steady = benchmark("wsgi/none/sync", [49e-6, 51e-6])
+    spread = benchmark("asgi/none/sync", [40e-6, 60e-6])  # std dev 28% of the mean
+    skewed = benchmark("asgi/none/async", [100e-6, 100e-6, 100e-6, 160e-6])  # 26% of the mean
+    assert rows([steady, spread])[1][1] == "50.0 +- 14.1 !"
+    assert rows([skewed])[0][1] == "115.0 +- 30.0 !"
+    text = summary([steady, spread])
+    assert text.splitlines()[-1].startswith("! unstable by pyperf's rule")
+    assert "unstable" not in summary([steady])
 
 
 def test_sub_10_us_figures_keep_two_decimals():

@@ -5,36 +5,45 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import platform
 from collections.abc import Sequence
 from typing import Any
 
 from handlerbench.cli import arguments
+from handlerbench.cli.forwarding import forwarder
 from handlerbench.cli.output import check_report_outputs, emit
-from handlerbench.cli.program import pyperf_program
 from handlerbench.cli.targets import refuse_duplicates, targets_from_args, warn_debug
-from handlerbench.errors import PROG, UsageError
+from handlerbench.cli.types import names
+from handlerbench.errors import PROG, UsageError, sigterm_raises
 from handlerbench.handlers import scenario
+from handlerbench.handlers.target import Target
 from handlerbench.render.table import FORMATS
-from handlerbench.results.output import safe_pyperf_output
+from handlerbench.results.output import check_new_output, write_atomically
+from handlerbench.results.saved import versions_label
 
 DESCRIPTION = (
-    "Decompose an ASGI scenario's time per request into parts, each measured in this "
-    "run with pyperf: the same request under WSGI (Django's own work), the per-request "
+    "Decompose an ASGI scenario's time per request into parts, each measured in this run: "
+    "the same request under WSGI (Django's own work), the per-request "
     "ThreadSensitiveContext and its threads (against a variant without it), the ASGI "
     "handler's own work, the hops (their count from the counting pass times the measured "
-    "price of one round trip of their kind), and the rest."
+    "price of one round trip of their kind, only the kinds the request makes), and the rest. "
+    "Each round is one worker process timing all of them in turn, so every part that is a "
+    "difference is a paired one with its own 95%% interval; rounds go on until each part is "
+    "within --precision of the total (or a quarter of itself), or --budget is spent."
 )
 PLOT_HELP = "also draw stacked bars of the parts (matplotlib)"
 SAVED_HELP = (
     "instead of measuring: show explanations saved with --format json --report-file "
     "(from several environments: compare versions), with --format and --plot"
 )
+FORMAT_HELP = "the tables as plain text (default), Markdown, or JSON"
+# --fast and --rigorous: the budget and precision they stand for.
+FAST = (60.0, 0.03)
+RIGOROUS = (600.0, 0.01)
 
 
 def add_explain_arguments(parser: argparse.ArgumentParser) -> None:
-    """``explain``'s own options, added to pyperf's parser."""
-    from handlerbench.passes.timing import add_observed_argument
-
+    """``explain``'s own options."""
     arguments.add_target_arguments(
         parser,
         "asgi/default/sync",
@@ -44,20 +53,33 @@ def add_explain_arguments(parser: argparse.ArgumentParser) -> None:
     arguments.add_request_arguments(parser)
     arguments.add_loop_argument(parser)
     arguments.add_deadline_argument(parser)
-    add_observed_argument(parser)
-    arguments.add_format_argument(
-        parser, (*FORMATS, "json"), "the tables as plain text (default), Markdown, or JSON"
+    arguments.add_rounds_arguments(parser, budget=120.0, precision=3.0, min_time=0.05)
+    measurement = arguments.group(parser, arguments.MEASUREMENT)
+    speed = measurement.add_mutually_exclusive_group()
+    speed.add_argument(
+        "--fast",
+        action="store_true",
+        help=f"a sooner answer: --budget {FAST[0]:g} --precision {FAST[1] * 100:g}",
     )
+    speed.add_argument(
+        "--rigorous",
+        action="store_true",
+        help=f"a closer answer: --budget {RIGOROUS[0]:g} --precision {RIGOROUS[1] * 100:g}",
+    )
+    arguments.add_format_argument(parser, (*FORMATS, "json"), FORMAT_HELP)
     arguments.add_plot_argument(parser, PLOT_HELP)
     arguments.add_report_file_argument(parser)
-    arguments.group(parser, arguments.OUTPUT).add_argument(
-        "--saved", nargs="+", metavar="FILE", help=SAVED_HELP
-    )
+    arguments.add_output_argument(parser, "FILE", "also write every target's rounds as pyperf JSON")
+    output = arguments.group(parser, arguments.OUTPUT)
+    output.add_argument("--saved", nargs="+", metavar="FILE", help=SAVED_HELP)
+    output.add_argument("-v", "--verbose", action="store_true", help="a line after each round")
 
 
 def options_parser() -> argparse.ArgumentParser:
-    """``explain``'s own options without pyperf's (what ``hb.explain(...)`` checks)."""
-    parser = argparse.ArgumentParser(prog=f"{PROG} explain")
+    """``explain``'s options (also what ``hb.explain(...)`` checks)."""
+    parser = argparse.ArgumentParser(prog=f"{PROG} explain", description=DESCRIPTION)
+    arguments.one_line_errors(parser)
+    parser.allow_abbrev = False
     add_explain_arguments(parser)
     return parser
 
@@ -89,31 +111,102 @@ def explained_targets(args: argparse.Namespace) -> list[tuple[Any, Any]]:
     return list(zip(targets, twins, strict=True))
 
 
+def scenario_argv(args: argparse.Namespace, scenario: Target) -> list[str]:
+    """The options that name ``scenario`` alone, for its worker processes."""
+    one = copy.copy(args)
+    one.handler = one.view = None
+    if args.settings is None:
+        one.scenarios, one.stack = [scenario.name], None
+    else:
+        one.scenarios, one.handler, one.stack = [], ["asgi"], [scenario.metadata["stack"]]
+    argv: list[str] = []
+    forwarder(None, debug=False)(argv, one)
+    return argv
+
+
 def main(argv: Sequence[str], debug: bool) -> int:
     from handlerbench.passes.counting import count_transitions
-    from handlerbench.passes.explain import all_targets, explanation, plan
-    from handlerbench.passes.timing import bench_targets
+    from handlerbench.passes.explain import explanation, plan
+    from handlerbench.passes.explain.plan import kinds_used
+    from handlerbench.passes.explain.rounds import run_rounds
+    from handlerbench.passes.paired.suite import runs_suite
 
     if any(arg == "--saved" or arg.startswith("--saved=") for arg in argv):
         return saved(argv)
-    runner, timing, args, deadline = pyperf_program(
-        argv, "explain", DESCRIPTION, add_explain_arguments, debug
-    )
-    if not args.worker:
-        check_report_outputs(args.report_file, args.plot)
-    plans = [plan(a, w, args.loop or "asyncio") for a, w in explained_targets(args)]
-    if not args.worker:
-        warn_debug([p.scenario for p in plans])
-    with safe_pyperf_output(args):
-        benchmarks = bench_targets(runner, all_targets(plans), [1], deadline, plan=timing)
-    if args.worker:
-        return 0
-    measured = {benchmark.get_name(): benchmark for benchmark in benchmarks}
-    explanations = [
-        explanation(p, count_transitions(p.scenario), measured, count_transitions(p.twin))
-        for p in plans
-    ]
+    args = options_parser().parse_args(list(argv))
+    budget, precision = FAST if args.fast else RIGOROUS if args.rigorous else (None, None)
+    budget, precision = budget or args.budget, precision or args.precision
+    check_report_outputs(args.report_file, args.plot)
+    check_new_output(args.output)
+    pairs = explained_targets(args)
+    warn_debug([asgi for asgi, _twin in pairs])
+    explanations, runs, metadata = [], {}, {}
+    for asgi, twin in pairs:
+        report, twin_report = count_transitions(asgi), count_transitions(twin)
+        kinds = kinds_used(report, twin_report)
+        made = plan(asgi, twin, args.loop or "asyncio", kinds)
+
+        def explain(means: list, made=made, report=report, twin_report=twin_report):
+            return explanation(made, report, means, twin_report)
+
+        worker_argv = [f"--kinds={','.join(sorted(kinds))}", *scenario_argv(args, asgi)]
+        if args.affinity:
+            worker_argv.append(f"--affinity={','.join(map(str, args.affinity))}")
+        with sigterm_raises():
+            rounds = run_rounds(
+                worker_argv,
+                asgi.name,
+                explain,
+                precision,
+                budget,
+                args.values,
+                args.min_time,
+                args.timeout,
+                debug,
+                progress if args.verbose else None,
+            )
+        versions = versions_label(rounds.metadata)
+        explanations.append(explanation(made, report, rounds.means, twin_report, versions))
+        runs.update(rounds.runs)
+        metadata.update({t.name: {**t.metadata, **rounds.metadata} for t in made.targets()})
     show(explanations, args.format, args.plot, args.report_file)
+    if args.output:
+        write_atomically(args.output, runs_suite(runs, metadata).dump)
+    return 0
+
+
+def progress(line: str) -> None:
+    print(line, flush=True)
+
+
+def worker_parser() -> argparse.ArgumentParser:
+    """The hidden ``explain-worker`` command: one scenario's targets, and how to time them."""
+    parser = arguments.command_parser("explain-worker", "one round of `explain` (internal)", "-")
+    arguments.add_worker_arguments(parser)
+    parser.add_argument("--loops", type=json.loads, default={})
+    parser.add_argument("--kinds", type=names, default=[])
+    return parser
+
+
+def worker(argv: Sequence[str], debug: bool) -> int:
+    """``explain-worker``: one round of one scenario's plan, into ``--result``."""
+    from handlerbench.passes.explain import plan
+    from handlerbench.passes.explain.rounds import measure_round
+    from handlerbench.passes.paired.worker import pin
+
+    args = worker_parser().parse_args(list(argv))
+    pin(args.affinity)
+    pairs = explained_targets(args)
+    if len(pairs) != 1:
+        raise UsageError(f"explain-worker explains one scenario; {len(pairs)} given")
+    made = plan(*pairs[0], args.loop or "asyncio", args.kinds)
+    measured = measure_round(made.groups(), args.loops, args.values, args.min_time)
+    metadata = {
+        **made.scenario.metadata,
+        "python_version": f"{platform.python_version()} ({platform.architecture()[0]})",
+    }
+    with open(args.result, "w") as file:
+        json.dump({"targets": measured, "metadata": metadata}, file)
     return 0
 
 
@@ -123,9 +216,7 @@ def saved(argv: Sequence[str]) -> int:
 
     parser = arguments.one_line_errors(argparse.ArgumentParser(prog=f"{PROG} explain --saved"))
     parser.add_argument("--saved", nargs="+", required=True, metavar="FILE", help=SAVED_HELP)
-    arguments.add_format_argument(
-        parser, (*FORMATS, "json"), "the tables as plain text (default), Markdown, or JSON"
-    )
+    arguments.add_format_argument(parser, (*FORMATS, "json"), FORMAT_HELP)
     arguments.add_plot_argument(parser, PLOT_HELP)
     arguments.add_report_file_argument(parser)
     args = parser.parse_args(list(argv))

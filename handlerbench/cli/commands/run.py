@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Sequence
 
 from handlerbench.cli import arguments
-from handlerbench.cli.program import WORKER_TIMEOUT, pyperf_program
+from handlerbench.cli.program import WORKER_TIMEOUT, pyperf_program, quiet_unless_verbose
 from handlerbench.cli.targets import targets_from_args, warn_debug
 from handlerbench.errors import PROG
 from handlerbench.handlers import scenario
@@ -48,9 +48,10 @@ def main(argv: Sequence[str], debug: bool) -> int:
     targets = targets_from_args(args, scenario.default_scenarios())
     if not args.worker:
         warn_debug(targets)
-    with safe_pyperf_output(args):
+    with safe_pyperf_output(args), quiet_unless_verbose(args):
         benchmarks = bench_targets(runner, targets, args.concurrency or [1], deadline, plan=plan)
     if not args.worker and benchmarks:
-        print()
+        if args.verbose:
+            print()
         print(summary(benchmarks, args.format))
     return 0

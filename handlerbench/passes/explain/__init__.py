@@ -29,15 +29,15 @@ from __future__ import annotations
 
 from handlerbench.passes.explain.kinds import KIND_LABELS
 from handlerbench.passes.explain.parts import Explanation, Part, explanation, load_explanations
-from handlerbench.passes.explain.plan import Plan, all_targets, plan
+from handlerbench.passes.explain.plan import Plan, kinds_used, plan
 
 __all__ = [
     "KIND_LABELS",
     "Explanation",
     "Part",
     "Plan",
-    "all_targets",
     "explanation",
+    "kinds_used",
     "load_explanations",
     "plan",
 ]
