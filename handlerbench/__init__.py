@@ -6,21 +6,48 @@ requests (no network, no server) and times them with pyperf. In a notebook:
 
 This is the public API; the README's "Lower down" section names the small
 extension API (a target, a driver, the counting pass) kept stable beside it.
-Every other module is internal and may move.
+Every other module is internal and may move. The names load on first use,
+so ``python -m handlerbench`` (and its worker processes, which may run on
+another environment's Python) import only what their command needs.
 """
 
-from handlerbench.errors import HandlerbenchError, UsageError
-from handlerbench.notebook import (
-    Explanations,
-    Profile,
-    RunResult,
-    Transitions,
-    explain,
-    load,
-    profile,
-    run,
-    transitions,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from handlerbench.errors import HandlerbenchError, UsageError
+    from handlerbench.notebook import (
+        Explanations,
+        Profile,
+        RunResult,
+        Transitions,
+        explain,
+        load,
+        profile,
+        run,
+        transitions,
+    )
+
+_WHERE = {
+    "HandlerbenchError": "handlerbench.errors",
+    "UsageError": "handlerbench.errors",
+    **dict.fromkeys(
+        [
+            "Explanations",
+            "Profile",
+            "RunResult",
+            "Transitions",
+            "explain",
+            "load",
+            "profile",
+            "run",
+            "transitions",
+        ],
+        "handlerbench.notebook",
+    ),
+}
 
 __all__ = [
     "Explanations",
@@ -35,3 +62,15 @@ __all__ = [
     "run",
     "transitions",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'handlerbench' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

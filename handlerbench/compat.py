@@ -6,6 +6,7 @@ elsewhere calls these names and never tests a version itself.
 
 import asyncio
 import contextvars
+import platform
 import re
 import sys
 from collections.abc import Coroutine
@@ -39,6 +40,12 @@ def distribution_version(name: str) -> str:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return "unknown"
+
+
+def python_version() -> str:
+    """``3.11.7 (64-bit)``, as pyperf records ``python_version``."""
+    bits = platform.architecture()[0].replace("bit", "-bit")
+    return f"{platform.python_version()} ({bits})"
 
 
 def django_version() -> str:

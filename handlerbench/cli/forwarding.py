@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from handlerbench.cli.arguments import REQUEST_OPTIONS, SCENARIO_OPTIONS
-from handlerbench.passes.timing import TimingPlan
+
+if TYPE_CHECKING:
+    from handlerbench.passes.timing import TimingPlan
 
 # Options a pyperf worker needs to time the same thing as its master.
 FORWARDED = {

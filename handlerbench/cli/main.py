@@ -9,22 +9,12 @@ workers.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from handlerbench.cli.commands import (
-    ab,
-    compare,
-    explain,
-    listing,
-    profile,
-    report,
-    run,
-    soak,
-    transitions,
-)
 from handlerbench.errors import (
     PROG,
     DeadlineExceeded,
@@ -67,22 +57,30 @@ run, transitions, explain, profile, soak and ab also take your own project:
 the traceback of an error instead of its one line.
 """
 
-COMMANDS: dict[str, Callable[[Sequence[str], bool], int]] = {
-    "run": run.main,
-    "transitions": transitions.main,
-    "profile": profile.main,
-    "soak": soak.main,
-    "explain": explain.main,
-    "list": listing.main,
-    "report": report.main,
-    "compare": compare.main,
-    "ab": ab.main,
+# Each command's module in handlerbench.cli.commands and its function, imported only when
+# run: a worker on another environment's Python (ab --python-b) needs no more than its own.
+COMMANDS: dict[str, str] = {
+    "run": "run:main",
+    "transitions": "transitions:main",
+    "profile": "profile:main",
+    "soak": "soak:main",
+    "explain": "explain:main",
+    "list": "listing:main",
+    "report": "report:main",
+    "compare": "compare:main",
+    "ab": "ab:main",
 }
 # Commands only handlerbench itself runs (in its worker processes).
-INTERNAL: dict[str, Callable[[Sequence[str], bool], int]] = {
-    "ab-worker": ab.worker,
-    "explain-worker": explain.worker,
-}
+INTERNAL: dict[str, str] = {"ab-worker": "ab:worker", "explain-worker": "explain:worker"}
+
+
+def command(name: str) -> Callable[[Sequence[str], bool], int] | None:
+    """The function that runs command ``name``, or None if there is none."""
+    where = COMMANDS.get(name) or INTERNAL.get(name)
+    if where is None:
+        return None
+    module, _, function = where.partition(":")
+    return getattr(importlib.import_module(f"handlerbench.cli.commands.{module}"), function)
 
 
 def exit_with_error(prog: str, exc: HandlerbenchError) -> NoReturn:
@@ -108,11 +106,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or argv[0] in ("-h", "--help"):
         print(USAGE, end="")
         return 0 if argv else 2
-    command = COMMANDS.get(argv[0]) or INTERNAL.get(argv[0])
     try:
-        if command is None:
+        chosen = command(argv[0])
+        if chosen is None:
             raise UsageError(f"unknown command {argv[0]!r} (choose from {', '.join(COMMANDS)})")
-        return command(argv[1:], debug)
+        return chosen(argv[1:], debug)
     except HandlerbenchError as exc:
         if debug:
             raise

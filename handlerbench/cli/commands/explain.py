@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import platform
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,6 +13,7 @@ from handlerbench.cli.forwarding import forwarder
 from handlerbench.cli.output import check_report_outputs, emit
 from handlerbench.cli.targets import refuse_duplicates, targets_from_args, warn_debug
 from handlerbench.cli.types import names
+from handlerbench.compat import python_version
 from handlerbench.errors import PROG, UsageError, sigterm_raises
 from handlerbench.handlers import scenario
 from handlerbench.handlers.target import Target
@@ -203,7 +203,7 @@ def worker(argv: Sequence[str], debug: bool) -> int:
     measured = measure_round(made.groups(), args.loops, args.values, args.min_time)
     metadata = {
         **made.scenario.metadata,
-        "python_version": f"{platform.python_version()} ({platform.architecture()[0]})",
+        "python_version": python_version(),
     }
     with open(args.result, "w") as file:
         json.dump({"targets": measured, "metadata": metadata}, file)

@@ -13,10 +13,10 @@ and threads come from its own interpreter and versions.
 from __future__ import annotations
 
 import os
-import platform
 from collections.abc import Sequence
 from typing import Any
 
+from handlerbench.compat import python_version
 from handlerbench.handlers.target import Target
 from handlerbench.passes.counting import count_transitions, is_instrumented
 
@@ -54,7 +54,7 @@ def measure(
     runs before any timing, its patches removed again; timing refuses to
     run otherwise.
     """
-    python = f"{platform.python_version()} ({platform.architecture()[0]})"
+    python = python_version()
     metadata = {label: {**t.metadata, "python_version": python} for label, t in targets.items()}
     if count:
         for label, target in targets.items():
