@@ -105,12 +105,20 @@ def main(argv: Sequence[str], debug: bool) -> int:
     if not args.worker:
         warn_debug([p.scenario for p in plans])
     with safe_pyperf_output(args):
-        benchmarks = bench_targets(runner, all_targets(plans), [1], deadline, plan=timing)
+        # Explain's parts are times: its workers count hops, not the counters.
+        benchmarks = bench_targets(
+            runner, all_targets(plans), [1], deadline, plan=timing, counters=False
+        )
     if args.worker:
         return 0
     measured = {benchmark.get_name(): benchmark for benchmark in benchmarks}
     explanations = [
-        explanation(p, count_transitions(p.scenario), measured, count_transitions(p.twin))
+        explanation(
+            p,
+            count_transitions(p.scenario, counters=False),
+            measured,
+            count_transitions(p.twin, counters=False),
+        )
         for p in plans
     ]
     show(explanations, args.format, args.plot, args.report_file)
