@@ -50,6 +50,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str], debug: bool) -> int:
     from handlerbench.passes.counting import count_transitions
+    from handlerbench.passes.counting.valgrind import valgrind
     from handlerbench.render.transitions import format_report
 
     args = parser().parse_args(list(argv))
@@ -60,6 +61,8 @@ def main(argv: Sequence[str], debug: bool) -> int:
     targets = targets_from_args(args, scenario.transition_scenarios())
     warn_debug(targets)
     refuse_duplicates(targets)
+    if args.instructions:
+        valgrind()  # missing: one line, before anything is counted
     reports = [count_transitions(target, requests=args.requests) for target in targets]
     if args.instructions:
         count_instructions(args, reports, debug)
@@ -74,9 +77,8 @@ def main(argv: Sequence[str], debug: bool) -> int:
 def count_instructions(args: argparse.Namespace, reports: list, debug: bool) -> None:
     """Each report's instructions per request: its target run under valgrind twice."""
     from handlerbench.cli.forwarding import forwarder
-    from handlerbench.passes.counting.valgrind import instructions_per_request, method, valgrind
+    from handlerbench.passes.counting.valgrind import instructions_per_request, method
 
-    valgrind()  # missing: one line, before any child starts
     forwarded: list[str] = []
     forwarder(None, debug)(forwarded, args)
     for report in reports:
