@@ -98,7 +98,7 @@ def count_instructions(args: argparse.Namespace, reports: list, debug: bool) -> 
 def instructions_child(args: argparse.Namespace) -> int:
     """Run under valgrind: N requests of the one target named, without the deadline
     watchdog (its parent bounds the run instead); nothing printed."""
-    from handlerbench.passes.counting.valgrind import run_requests
+    from handlerbench.passes.counting.valgrind import end_child, run_requests
 
     requests, name = args.instructions_child
     args.deadline = math.inf
@@ -107,4 +107,4 @@ def instructions_child(args: argparse.Namespace) -> int:
     if len(targets) != 1:
         raise HandlerbenchError(f"--instructions-child: no single target named {name!r}")
     run_requests(targets[0], int(requests))
-    return 0
+    end_child()

@@ -8,20 +8,26 @@ children, with ``LOW`` and ``HIGH`` requests, pay the same start-up, so
 with ``PYTHONHASHSEED=0`` (string hashes decide dict layouts, and so
 instructions) and without the deadline watchdog, whose wake-ups would add
 instructions growing with wall time, which valgrind stretches about 50x;
-the parent bounds each child with ``CHILD_TIMEOUT`` instead. Instructions
-do not count time spent waiting: a thread hand-off costs its instructions,
-not its latency.
+the parent bounds each child with ``CHILD_TIMEOUT`` instead. What varies
+from run to run is kept out: valgrind hands its lock from thread to thread
+in order (``--fair-sched``), and a child ends without the interpreter's
+finalisation (``end_child``), whose cost depends on what the collector
+left. Instructions do not count time spent waiting: a thread hand-off
+costs its instructions, not its latency.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from handlerbench.errors import HandlerbenchError
 from handlerbench.handlers.target import Target
@@ -59,6 +65,15 @@ def run_requests(target: Target, requests: int, warmups: int = WARMUPS) -> None:
         driver.close()
 
 
+def end_child() -> NoReturn:
+    """End a child at once: its exit handlers run (a db view's file is removed), the
+    interpreter's finalisation does not (its instructions vary with the collector's state)."""
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
 def instructions_per_request(
     command: Callable[[int], Sequence[str]],
     name: str,
@@ -83,6 +98,7 @@ def instructions_per_request(
                 "--tool=cachegrind",
                 "--cache-sim=no",
                 "--branch-sim=no",
+                "--fair-sched=try",
                 f"--cachegrind-out-file={Path(directory, f'{requests}.out')}",
                 f"--log-file={log}",
                 *command(requests),
