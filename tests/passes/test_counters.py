@@ -140,6 +140,22 @@ def test_no_counter_is_left_installed():
         assert all(sys.monitoring.get_tool(tool) is None for tool in (3, 4))
 
 
+@pytest.mark.skipif(CALLS_BY_MONITORING, reason="profile hooks: Python 3.10/3.11")
+def test_a_thread_started_during_the_pass_drops_the_hook_after_it():
+    go, seen = threading.Event(), []
+
+    def wait():
+        go.wait()
+        seen.append(sys.getprofile())
+
+    with installed(CallCounter()):
+        thread = threading.Thread(target=wait)
+        thread.start()
+    go.set()
+    thread.join()
+    assert seen == [None]
+
+
 def test_counters_can_be_left_out():
     report = report_for("wsgi/none/sync", counters=False)
     assert report.counters.calls is None and report.counters.allocations is None

@@ -68,11 +68,15 @@ class CallCounter:
     def __init__(self) -> None:
         self.counts: dict[int, int] = defaultdict(int)
         self.active = False
+        # The pass is over: a thread that still has the hook removes it at its next event.
+        self.closed = False
         self.tool: int | None = None
 
     def profile(self, frame: FrameType, event: str, arg: Any) -> None:
         """The profile hook (Python 3.10/3.11)."""
-        if event == "call" and self.active and is_function_start(frame):
+        if self.closed:
+            sys.setprofile(None)
+        elif event == "call" and self.active and is_function_start(frame):
             self.counts[threading.get_ident()] += 1
 
     def started(self, code: Any, offset: int) -> None:
@@ -128,6 +132,8 @@ def installed(counter: CallCounter | None) -> Iterator[None]:
         yield
     finally:
         threading.setprofile(previous)
+        # Threads started meanwhile keep the hook (only a thread can unset its own).
+        counter.closed = True
 
 
 @contextmanager
