@@ -81,6 +81,48 @@ def frame_qualname(frame: FrameType) -> str:
 CPROFILE_SEES_ALL_THREADS = sys.version_info >= (3, 12)
 
 
+# Python 3.12 added sys.monitoring (PEP 669): one PY_START callback per interpreter
+# sees every Python function start on every thread, and not a generator's or
+# coroutine's resumption (PY_RESUME). 3.10/3.11 have only profile hooks, per thread
+# (sys.setprofile for the current one, threading.setprofile for threads started
+# later), whose "call" event also fires on each resumption: is_function_start()
+# keeps the starts, so both methods count the same thing. passes/counting/counters.py
+# records which one counted (CALLS_METHOD).
+CALLS_BY_MONITORING = sys.version_info >= (3, 12)
+CALLS_METHOD = "sys.monitoring PY_START" if CALLS_BY_MONITORING else "setprofile call"
+_GENERATOR_LIKE = 0x20 | 0x80 | 0x200  # CO_GENERATOR, CO_COROUTINE, CO_ASYNC_GENERATOR
+
+if sys.version_info >= (3, 11):
+    import dis
+
+    _RESUME = dis.opmap["RESUME"]
+
+    def is_function_start(frame: FrameType) -> bool:
+        """A profile hook's "call" event starts ``frame`` (not a resumption): 3.11+ stops
+        at ``RESUME 0`` on a start and at ``RESUME 1-3`` after a yield or an await."""
+        code = frame.f_code
+        if not code.co_flags & _GENERATOR_LIKE:
+            return True
+        raw = code.co_code
+        return raw[frame.f_lasti] == _RESUME and raw[frame.f_lasti + 1] == 0
+
+else:
+
+    def is_function_start(frame: FrameType) -> bool:
+        """A profile hook's "call" event starts ``frame`` (not a resumption): on 3.10 a
+        frame that has not run yet has ``f_lasti == -1``."""
+        return not frame.f_code.co_flags & _GENERATOR_LIKE or frame.f_lasti < 0
+
+
+# Python 3.13 added sys._clear_internal_caches() (the type attribute cache and the
+# specialisation caches); before, sys._clear_type_cache(). The type cache holds the
+# last attribute names looked up, so what a request frees depends on what ran before.
+def clear_interpreter_caches() -> None:
+    """Empty the interpreter's attribute caches, so each counted request starts alike."""
+    clear = getattr(sys, "_clear_internal_caches", None) or sys._clear_type_cache
+    clear()
+
+
 # ------------------------------------------------------------------------------
 # Django and asgiref releases: what changes the path of a request, and since when.
 #

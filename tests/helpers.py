@@ -8,9 +8,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(*argv: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    """``python *argv`` from the repository root, with the repository importable."""
-    env = dict(os.environ)
+def run(*argv: str, timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``python *argv`` from the repository root, with the repository importable
+    (and ``env`` over the environment)."""
+    env = {**os.environ, **(env or {})}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return subprocess.run(
         [sys.executable, *argv],
@@ -22,5 +23,7 @@ def run(*argv: str, timeout: float = 120) -> subprocess.CompletedProcess:
     )
 
 
-def handlerbench(*argv: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return run("-m", "handlerbench", *argv, timeout=timeout)
+def handlerbench(
+    *argv: str, timeout: float = 120, env: dict | None = None
+) -> subprocess.CompletedProcess:
+    return run("-m", "handlerbench", *argv, timeout=timeout, env=env)

@@ -50,3 +50,75 @@ def test_django_asgiref_mismatch_follows_djangos_own_requirement(requirements, a
 
 def test_the_installed_pair_matches():
     assert django_asgiref_mismatch() is None
+
+
+def _workload():
+    """Python function starts of this module: itself, f twice, g and the coroutine once
+    each, however often g and the coroutine are resumed."""
+
+    def f():
+        return 1
+
+    def g():
+        yield 1
+        yield 2
+        yield 3
+
+    async def coroutine():
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        return f()
+
+    f()
+    sum(g())
+    asyncio.run(coroutine())
+
+
+def _starts_by_profile_hook():
+    import sys
+    import threading
+
+    from handlerbench.compat import is_function_start
+
+    starts = []
+
+    def hook(frame, event, arg):
+        if event == "call" and frame.f_code.co_filename == __file__ and is_function_start(frame):
+            starts.append(frame.f_code.co_name)
+
+    # asyncio.run's loop runs the coroutine on this thread.
+    sys.setprofile(hook)
+    try:
+        _workload()
+    finally:
+        sys.setprofile(None)
+    assert threading.getprofile() is None
+    return sorted(starts)
+
+
+def test_a_profile_hook_counts_starts_not_resumptions():
+    assert _starts_by_profile_hook() == ["_workload", "coroutine", "f", "f", "g"]
+
+
+@pytest.mark.skipif(not hasattr(__import__("sys"), "monitoring"), reason="Python 3.12+")
+def test_the_profile_hook_counts_what_sys_monitoring_counts():
+    import sys
+
+    monitoring = sys.monitoring
+    starts = []
+
+    def started(code, offset):
+        if code.co_filename == __file__:
+            starts.append(code.co_name)
+
+    tool = 4
+    monitoring.use_tool_id(tool, "handlerbench-test")
+    monitoring.register_callback(tool, monitoring.events.PY_START, started)
+    monitoring.set_events(tool, monitoring.events.PY_START)
+    try:
+        _workload()
+    finally:
+        monitoring.set_events(tool, 0)
+        monitoring.register_callback(tool, monitoring.events.PY_START, None)
+        monitoring.free_tool_id(tool)
+    assert sorted(starts) == _starts_by_profile_hook()

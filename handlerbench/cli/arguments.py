@@ -266,6 +266,23 @@ def add_requests_argument(
     )
 
 
+def add_instructions_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--instructions``: CPU instructions per request under valgrind (and the hidden
+    option its child processes are run with)."""
+    from handlerbench.passes.counting.valgrind import HIGH, LOW
+
+    group(parser, MEASUREMENT).add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count CPU instructions per request under valgrind: two runs of each "
+        f"scenario ({LOW} and {HIGH} requests), the difference divided (slow: valgrind "
+        "runs Python about 50x slower)",
+    )
+    parser.add_argument(
+        "--instructions-child", nargs=2, metavar=("N", "NAME"), help=argparse.SUPPRESS
+    )
+
+
 def add_format_argument(
     parser: argparse.ArgumentParser, choices: tuple[str, ...], help: str
 ) -> None:

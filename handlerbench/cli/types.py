@@ -121,3 +121,28 @@ def cpu_list(text: str) -> list[int]:
             f"{text!r}: this machine's CPUs are {','.join(map(str, sorted(usable)))}"
         )
     return sorted(cpus)
+
+
+def counter_limits(text: str) -> dict[str, float]:
+    """``calls=1,allocations=5``: the most each counter may rise, in percent, by name."""
+    from handlerbench.results.saved import COUNTERS
+
+    limits: dict[str, float] = {}
+    for item in names(text):
+        name, sep, value = (part.strip() for part in item.partition("="))
+        if name not in COUNTERS:
+            raise argparse.ArgumentTypeError(
+                f"unknown counter {name!r} (choose from {', '.join(COUNTERS)})"
+            )
+        if name in limits:
+            raise argparse.ArgumentTypeError(f"{name} given twice")
+        try:
+            limit = float(value) if sep else None
+        except ValueError:
+            limit = None
+        if limit is None or not 0 <= limit < float("inf"):
+            raise argparse.ArgumentTypeError(
+                f"{item!r} is not COUNTER=PCT with PCT a number of percent, 0 or more"
+            )
+        limits[name] = limit
+    return limits

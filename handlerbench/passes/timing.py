@@ -10,8 +10,8 @@ workers as ``--observed`` and so land in every run's metadata. What the
 master hands its workers travels in a ``TimingPlan``, never in module
 state. Each worker first runs the counting pass for its target (patches on,
 then off again) so the hop counts land in the benchmark's metadata; the
-timing pass after it refuses to run if any counting patch were still
-installed.
+timing pass after it refuses to run if any counting patch or counter's
+hook were still installed.
 """
 
 from __future__ import annotations
@@ -152,12 +152,15 @@ def bench_targets(
     concurrencies: Sequence[int] = (1,),
     deadline: float = DEFAULT_DEADLINE,
     plan: TimingPlan | None = None,
+    counters: bool = True,
 ) -> list[pyperf.Benchmark]:
     """Time each target at each concurrency with ``runner``; the benchmarks (none in a worker).
 
     ``plan`` is the one ``runner``'s ``add_cmdline_args`` forwards to its
     workers (``TimingPlan.forward``): without it, a worker at a concurrency
-    above 1 gets no observation from its master.
+    above 1 gets no observation from its master. Each worker's counting pass
+    records the hops and, with ``counters``, the calls and allocations of a
+    request (never instructions: valgrind is too slow for every worker).
     """
     plan = TimingPlan() if plan is None else plan
     planned = [(target, c, benchmark_name(target, c)) for target in targets for c in concurrencies]
@@ -186,7 +189,7 @@ def bench_targets(
     for index, (target, c, name) in enumerate(planned):
         metadata = {**target.metadata, "concurrency": c, **observed.get(name, {})}
         if args.worker and index == args.worker_task:
-            metadata.update(count_transitions(target).metadata())
+            metadata.update(count_transitions(target, counters=counters).metadata())
         try:
             benchmark = runner.bench_time_func(
                 name,

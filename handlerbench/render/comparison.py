@@ -1,4 +1,8 @@
-"""A comparison as ``compare`` prints it: the table, then the hops added and removed by name."""
+"""A comparison as ``compare`` prints it: the table, then the hops added and removed by name.
+
+The counters (Python calls, the allocation peak, instructions) get a column
+each, ``before -> after (change)``, when either file has them.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,9 @@ from collections.abc import Sequence
 
 from handlerbench.render.table import render
 from handlerbench.results.compare import Difference
-from handlerbench.results.saved import Result
+from handlerbench.results.saved import COUNTERS, Result
+
+TITLES = {"calls": "calls/req", "allocations": "alloc peak bytes", "instructions": "instr/req"}
 
 
 def _us(seconds: float) -> str:
@@ -17,6 +23,13 @@ def _hops(count: int | None) -> str:
     return "-" if count is None else str(count)
 
 
+def _counter(d: Difference, name: str) -> str:
+    before, after = d.counters_before.get(name), d.counters_after.get(name)
+    text = " -> ".join("-" if value is None else f"{value:,.0f}" for value in (before, after))
+    change = d.counter_change(name)
+    return text if change is None else f"{text} ({change:+.1%})"
+
+
 def format_comparison(
     before: Result,
     after: Result,
@@ -25,7 +38,16 @@ def format_comparison(
     only_after: Sequence[str] = (),
     fmt: str = "text",
 ) -> str:
-    """A table (us/req before and after, change, significance, hops), then hops by name."""
+    """A table (us/req before and after, change, significance, hops, counters), then
+    hops by name."""
+    counters = [
+        name
+        for name in COUNTERS
+        if any(
+            d.counters_before.get(name) is not None or d.counters_after.get(name) is not None
+            for d in differences
+        )
+    ]
     header = (
         "scenario",
         f"{before.label} us",
@@ -33,6 +55,7 @@ def format_comparison(
         "change",
         "significant",
         "hops",
+        *(TITLES[name] for name in counters),
     )
     body = [
         (
@@ -42,6 +65,7 @@ def format_comparison(
             f"{d.change:+.1%}",
             ("yes" if d.significant else "no") if d.testable else "too few values",
             f"{_hops(d.hops_before)} -> {_hops(d.hops_after)}",
+            *(_counter(d, name) for name in counters),
         )
         for d in differences
     ]

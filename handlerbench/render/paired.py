@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from handlerbench.passes.paired.session import PRECISION, PairedResult, Side
+from handlerbench.render.runs import COUNTER_HEADER, counter_texts
 from handlerbench.render.table import render
 from handlerbench.results.saved import COUNT_KEYS, versions_label
 
-HEADER = ("side", "us/req", "s2a/req", "a2s/req", "threads/req", "ran on")
+HEADER = ("side", "us/req", "s2a/req", "a2s/req", "threads/req", *COUNTER_HEADER, "ran on")
 
 
 def _row(result: PairedResult, side: Side) -> tuple[str, ...]:
     counts = tuple(str(side.metadata.get(key, "-")) for key in COUNT_KEYS)
+    counters = counter_texts(side.metadata.get("calls"), side.metadata.get("allocations"))
     mean = result.mean(side.label) * 1e6
-    return (f"{side.label}: {side.name}", f"{mean:,.1f}", *counts, versions_label(side.metadata))
+    label = f"{side.label}: {side.name}"
+    return (label, f"{mean:,.1f}", *counts, *counters, versions_label(side.metadata))
 
 
 def format_paired(result: PairedResult, fmt: str = "text") -> str:

@@ -1,9 +1,10 @@
 """The table a run ends with: one row per scenario, sequential or at each concurrency.
 
-Sequential runs print time per request and hops; runs at several
-concurrencies print the #37177 table's shape: one row per scenario, the
-sequential time, then throughput, p99 latency and peak threads per
-concurrency.
+Sequential runs print time per request, hops, and the counters beside
+them (Python calls, and the allocation peak in KiB: never instead of the
+times); runs at several concurrencies print the #37177 table's shape: one
+row per scenario, the sequential time, hops and counters, then throughput,
+p99 latency and peak threads per concurrency.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from handlerbench.results.saved import (
     UNSTABLE_OUTLIER,
     UNSTABLE_STDEV,
     concurrency,
+    counter,
     scenario_name,
     stdev,
     unstable,
@@ -30,7 +32,8 @@ UNSTABLE_NOTE = (
     "! unstable by pyperf's rule (a std dev of {stdev:.0%} of the mean, or a value "
     "{outlier:.0%} off it); -v shows pyperf's warnings"
 )
-HEADER = ("scenario", "us/req", "ratio", "s2a/req", "a2s/req", "threads/req")
+COUNTER_HEADER = ("calls/req", "alloc peak KiB")
+HEADER = ("scenario", "us/req", "ratio", "s2a/req", "a2s/req", "threads/req", *COUNTER_HEADER)
 
 
 def _us(benchmark: pyperf.Benchmark) -> str:
@@ -44,14 +47,34 @@ def _us(benchmark: pyperf.Benchmark) -> str:
     return us + (f" {UNSTABLE_MARK}" if unstable(benchmark) else "")
 
 
+def counter_cells(benchmark: pyperf.Benchmark) -> tuple[str, str]:
+    """Python calls per request, and the allocation peak in KiB; ``-`` where not counted."""
+    return counter_texts(counter(benchmark, "calls"), counter(benchmark, "allocations"))
+
+
+def counter_texts(calls: float | None, allocations: float | None) -> tuple[str, str]:
+    """The counters' cells: calls per request, the allocation peak in KiB, ``-`` if none."""
+    return (
+        "-" if calls is None else f"{calls:,.0f}",
+        "-" if allocations is None else f"{allocations / 1024:,.1f}",
+    )
+
+
 def _row(benchmark: pyperf.Benchmark, baseline: float) -> tuple[str, ...]:
     metadata = benchmark.get_metadata()
     counts = tuple(str(metadata.get(key, "-")) for key in COUNT_KEYS)
-    return (benchmark.get_name(), _us(benchmark), f"{benchmark.mean() / baseline:.2f}x", *counts)
+    return (
+        benchmark.get_name(),
+        _us(benchmark),
+        f"{benchmark.mean() / baseline:.2f}x",
+        *counts,
+        *counter_cells(benchmark),
+    )
 
 
 def rows(benchmarks: Sequence[pyperf.Benchmark]) -> list[tuple[str, ...]]:
-    """Scenario, mean +- std dev in us per request, ratio to the first row, hops per request."""
+    """Scenario, mean +- std dev in us per request, ratio to the first row, hops and
+    counters per request."""
     if not benchmarks:
         return []
     baseline = benchmarks[0].mean()
@@ -64,12 +87,13 @@ def format_table(benchmarks: Sequence[pyperf.Benchmark], fmt: str = "text") -> s
 
 
 def format_concurrency_table(benchmarks: Sequence[pyperf.Benchmark], fmt: str = "text") -> str:
-    """One row per scenario: ``seq us/req``, hops, then req/s, p99 and peak threads per c."""
+    """One row per scenario: ``seq us/req``, hops, counters, then req/s, p99 and peak
+    threads per c."""
     levels = sorted({concurrency(b) for b in benchmarks} - {1})
     by_scenario: dict[str, dict[int, pyperf.Benchmark]] = {}
     for benchmark in benchmarks:
         by_scenario.setdefault(scenario_name(benchmark), {})[concurrency(benchmark)] = benchmark
-    header = ["scenario", "seq us/req", "hops/req"]
+    header = ["scenario", "seq us/req", "hops/req", *COUNTER_HEADER]
     for c in levels:
         header += [f"c={c} req/s", f"c={c} p99 ms", f"c={c} peak thr"]
     body = []
@@ -80,6 +104,7 @@ def format_concurrency_table(benchmarks: Sequence[pyperf.Benchmark], fmt: str = 
             name,
             _us(at[1]) if 1 in at else "-",
             str(hops) if "sync_to_async" in metadata else "-",
+            *counter_cells(next(iter(at.values()))),
         ]
         for c in levels:
             if c not in at:

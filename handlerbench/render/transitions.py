@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from handlerbench.passes.counting.model import TransitionReport
+from handlerbench.passes.counting.model import Counters, TransitionReport
+
+
+def format_counters(counters: Counters) -> str | None:
+    """The counters' line: calls, allocations, instructions, each with its unit and method."""
+    parts = []
+    if counters.calls is not None:
+        parts.append(f"{counters.calls:,.1f} Python calls ({counters.calls_method})")
+    if counters.allocations is not None:
+        parts.append(f"{counters.allocations:,} bytes at the allocation peak (tracemalloc)")
+    if counters.instructions is not None:
+        parts.append(f"{counters.instructions:,} CPU instructions (valgrind)")
+    elif parts:
+        parts.append("CPU instructions not counted (--instructions)")
+    return f"  work per request: {'; '.join(parts)}" if parts else None
 
 
 def format_report(report: TransitionReport) -> str:
-    """Totals, then what was adapted once at load, then every hop of one request in order."""
+    """Totals and counters, then what was adapted once at load, then every hop in order."""
     lines = [
         f"{report.scenario}: {report.sync_to_async} sync_to_async, "
         f"{report.async_to_sync} async_to_sync per request "
@@ -14,6 +28,9 @@ def format_report(report: TransitionReport) -> str:
         f"{report.threads_started} threads started, "
         f"{report.executors_created} executors created"
     ]
+    counters = format_counters(report.counters)
+    if counters:
+        lines.append(counters)
     if not report.consistent:
         lines.append(
             f"  warning: the {report.requests} recorded requests differ; showing the first"

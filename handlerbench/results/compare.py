@@ -3,19 +3,21 @@
 Times are compared the way ``pyperf compare_to`` does it, with a two-sample
 t-test at 95% (Welch's, which does not assume equal variances) over every
 value of each benchmark. Hops are exact, so any difference in them is
-reported by name. ``broken_rules`` turns the comparison into a CI gate.
+reported by name. The counters (Python calls, the allocation peak,
+instructions) nearly repeat, so a rise beyond a percentage is a rule too.
+``broken_rules`` turns the comparison into a CI gate.
 """
 
 from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pyperf
 
-from handlerbench.results.saved import Result, hop_names, hops
+from handlerbench.results.saved import COUNTERS, Result, counter, hop_names, hops
 from handlerbench.results.stats import t_critical
 
 
@@ -45,11 +47,23 @@ class Difference:
     removed: list[str] = field(default_factory=list)
     # Both sides have at least two values, so significance can be judged.
     testable: bool = True
+    # Each counter per request (``COUNTERS``), None where a file lacks it.
+    counters_before: dict[str, float | None] = field(default_factory=dict)
+    counters_after: dict[str, float | None] = field(default_factory=dict)
 
     @property
     def change(self) -> float:
         """Relative change of the mean time: +0.10 is 10% slower."""
         return self.after / self.before - 1
+
+    def counter_change(self, name: str) -> float | None:
+        """Relative change of a counter: +0.10 is 10% more; None if a file lacks it."""
+        before, after = self.counters_before.get(name), self.counters_after.get(name)
+        if before is None or after is None:
+            return None
+        if before == 0:
+            return 0.0 if after == 0 else math.inf
+        return after / before - 1
 
 
 def difference(name: str, before: pyperf.Benchmark, after: pyperf.Benchmark) -> Difference:
@@ -64,6 +78,8 @@ def difference(name: str, before: pyperf.Benchmark, after: pyperf.Benchmark) -> 
         sorted((names_after - names_before).elements()),
         sorted((names_before - names_after).elements()),
         min(before.get_nvalue(), after.get_nvalue()) >= 2,
+        {name: counter(before, name) for name in COUNTERS},
+        {name: counter(after, name) for name in COUNTERS},
     )
 
 
@@ -80,8 +96,14 @@ def broken_rules(
     differences: Sequence[Difference],
     max_slowdown: float | None = None,
     no_new_hops: bool = False,
+    max_increase: Mapping[str, float] | None = None,
 ) -> list[str]:
-    """Which scenario broke which rule, one phrase each; empty when all is well."""
+    """Which scenario broke which rule, one phrase each; empty when all is well.
+
+    ``max_increase`` maps a counter to the most it may rise, in percent; a
+    scenario that lacks the counter in a file breaks the rule (it cannot be
+    judged, so it must not pass silently).
+    """
     broken = []
     for d in differences:
         if max_slowdown is not None and not d.testable:
@@ -96,5 +118,28 @@ def broken_rules(
             added = f": {', '.join(d.added)}" if d.added else ""
             broken.append(
                 f"{d.name} makes {d.hops_after} hops, {d.hops_before} before (--no-new-hops){added}"
+            )
+        broken += _counter_rules(d, max_increase or {})
+    return broken
+
+
+def _counter_rules(d: Difference, max_increase: Mapping[str, float]) -> list[str]:
+    """``--max-increase``: each counter may rise at most its percentage."""
+    broken = []
+    for name, limit in max_increase.items():
+        rule = f"--max-increase {name}={limit:g}"
+        missing = [
+            side
+            for side, values in (("BEFORE", d.counters_before), ("AFTER", d.counters_after))
+            if values.get(name) is None
+        ]
+        if missing:
+            broken.append(f"{d.name} has no {name} count in {' and '.join(missing)} ({rule})")
+            continue
+        change = d.counter_change(name)
+        if change is not None and change * 100 > limit:
+            broken.append(
+                f"{d.name} has {change:.1%} more {name} per request "
+                f"({d.counters_before[name]:,.0f} -> {d.counters_after[name]:,.0f}; {rule})"
             )
     return broken

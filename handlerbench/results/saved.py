@@ -7,6 +7,7 @@ its versions come from the metadata every benchmark carries.
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -99,6 +100,17 @@ def scenario_names(results: list[Result]) -> list[str]:
 
 # Per-request counts the counting pass puts in each benchmark's metadata.
 COUNT_KEYS = ("sync_to_async", "async_to_sync", "threads_started")
+# Per-request counters it puts there beside them: Python calls, bytes at the
+# allocation peak, CPU instructions (transitions --instructions only).
+COUNTERS = ("calls", "allocations", "instructions")
+
+
+def counter(benchmark: pyperf.Benchmark, name: str) -> float | None:
+    """A counter per request: the median over the runs that have it (each pyperf worker
+    counts its own, and they may differ slightly), or None if no run has it."""
+    values = [run.get_metadata().get(name) for run in benchmark.get_runs()]
+    numbers = [float(value) for value in values if isinstance(value, (int, float))]
+    return statistics.median(numbers) if numbers else None
 
 
 def concurrency(benchmark: pyperf.Benchmark) -> int:

@@ -23,6 +23,7 @@ HIDDEN = {
     "a missing optional dependency: matplotlib": "matplotlib",
 }
 MISMATCH = "an incompatible Django/asgiref pair"
+NO_VALGRIND = "a missing valgrind"
 
 
 def shim(tmp_path, row):
@@ -47,7 +48,7 @@ def shim(tmp_path, row):
 def test_the_table_has_the_rows_the_issue_asks_for():
     inputs = {row["input"] for row in ROWS}
     assert len(ROWS) >= 25
-    assert {*HIDDEN, MISMATCH} <= inputs
+    assert {*HIDDEN, MISMATCH, NO_VALGRIND} <= inputs
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[row["input"] for row in ROWS])
@@ -59,6 +60,9 @@ def test_each_bad_input_gets_its_status_and_one_line(row, tmp_path, monkeypatch)
         monkeypatch.setenv(
             "PYTHONPATH", os.pathsep.join(filter(None, [str(directory), os.getenv("PYTHONPATH")]))
         )
+    if row["input"] == NO_VALGRIND:
+        # handlerbench's own Python is run by its full path.
+        monkeypatch.setenv("PATH", str(tmp_path))
     if "chart.png" in argv:
         argv[argv.index("chart.png")] = str(tmp_path / "chart.png")
     result = handlerbench(*argv[1:], timeout=90)

@@ -108,14 +108,21 @@ def test_run_times_scenarios_in_workers_and_writes_pyperf_json(tmp_path):
     names = pyperf.BenchmarkSuite.load(str(output)).get_benchmark_names()
     assert names == ["wsgi/none/sync", "asgi/none/async"]
     table = result.stdout.split("\n\n")[-1].splitlines()
-    assert table[0].split() == ["scenario", "us/req", "ratio", "s2a/req", "a2s/req", "threads/req"]
+    assert table[0].split() == [
+        *("scenario", "us/req", "ratio", "s2a/req", "a2s/req", "threads/req", "calls/req"),
+        *("alloc", "peak", "KiB"),
+    ]
     wsgi, asgi = (line.split() for line in table[2:])
     assert (wsgi[0], wsgi[2], wsgi[3:5]) == ("wsgi/none/sync", "1.00x", ["0", "0"])
     # request_started's receivers and response.close hop; the async view does not.
     assert (asgi[0], asgi[3:5]) == ("asgi/none/async", ["2", "0"])
-    # The counts were taken in the worker that timed: its metadata carries them.
+    # The counts were taken in the worker that timed: its metadata carries them,
+    # and the counters beside them (shown beside the times, never instead).
     metadata = pyperf.BenchmarkSuite.load(str(output)).get_benchmark("asgi/none/async")
     assert metadata.get_metadata()["sync_to_async"] == 2
+    assert metadata.get_metadata()["calls"] > 0 and metadata.get_metadata()["allocations"] > 0
+    assert "instructions" not in metadata.get_metadata()
+    assert float(asgi[-2].replace(",", "")) > float(wsgi[-2].replace(",", "")) > 0
 
 
 def test_a_failing_worker_is_named_in_one_line_by_the_master():
@@ -204,6 +211,10 @@ def test_run_at_several_concurrencies_prints_the_37177_shape(tmp_path):
         "seq",
         "us/req",
         "hops/req",
+        "calls/req",
+        "alloc",
+        "peak",
+        "KiB",
         "c=4",
         "req/s",
         "c=4",
@@ -307,7 +318,7 @@ def test_run_with_axes_forwards_them_and_the_view_options_to_workers(tmp_path):
     rows = result.stdout.split("\n\n")[-1].splitlines()[2:]
     assert [row.split()[0] for row in rows] == [b.get_name() for b in benchmarks]
     # One more hop per sync hook of the middleware, over asgi/none's three.
-    assert [int(row.split()[-3]) for row in rows] == [5, 5, 5, 6, 6, 7, 4]
+    assert [int(row.split()[-5]) for row in rows] == [5, 5, 5, 6, 6, 7, 4]
 
 
 def test_run_with_custom_middleware(tmp_path):

@@ -185,9 +185,10 @@ def test_load_time_adaptations_are_reported_apart_from_hops():
 
 
 def test_totals_are_identical_over_five_passes():
-    first = report_for("asgi/default/sync").to_dict()
+    # The hops are exact; the counters nearly repeat (tests/passes/test_counters.py).
+    first = report_for("asgi/default/sync", counters=False).to_dict()
     for _ in range(4):
-        assert report_for("asgi/default/sync").to_dict() == first
+        assert report_for("asgi/default/sync", counters=False).to_dict() == first
 
 
 @pytest.mark.parametrize("name", ["asgi/default/sync", "asgi/none/async", "wsgi/default/async"])

@@ -10,15 +10,17 @@ def benchmark(name, values, **counts):
 
 def test_rows_give_microseconds_ratio_and_counts():
     counts = {"sync_to_async": 3, "async_to_sync": 0, "threads_started": 2}
+    counters = {"calls": 895.1, "allocations": 31424}
     table = rows(
         [
             benchmark("wsgi/none/sync", [49e-6, 51e-6]),
-            benchmark("asgi/none/sync", [500e-6], **counts),
+            benchmark("asgi/none/sync", [500e-6], **counts, **counters),
         ]
     )
+    # Counters beside the times, never instead; "-" where a run did not count them.
     assert table == [
-        ("wsgi/none/sync", "50.0 +- 1.4", "1.00x", "-", "-", "-"),
-        ("asgi/none/sync", "500.0", "10.00x", "3", "0", "2"),
+        ("wsgi/none/sync", "50.0 +- 1.4", "1.00x", "-", "-", "-", "-", "-"),
+        ("asgi/none/sync", "500.0", "10.00x", "3", "0", "2", "895", "30.7"),
     ]
 
 
@@ -33,6 +35,17 @@ def test_an_unstable_figure_is_flagged_and_explained_once():
     assert "unstable" not in summary([steady])
 
 
+def test_counters_are_the_median_over_the_runs_of_pyperf_workers():
+    # Each worker counts its own; pyperf keeps only metadata all runs share.
+    common = {"name": "asgi/none/sync", "unit": "second", "loops": 1}
+    runs = [
+        pyperf.Run([1e-3], metadata={**common, "calls": calls, "allocations": 1024})
+        for calls in (895.1, 895.3, 896.0)
+    ]
+    (row,) = rows([pyperf.Benchmark(runs)])
+    assert row[-2:] == ("895", "1.0")
+
+
 def test_sub_10_us_figures_keep_two_decimals():
     assert rows([benchmark("wsgi/app/null", [0.53e-6, 0.55e-6])])[0][1] == "0.54 +- 0.01"
 
@@ -40,18 +53,31 @@ def test_sub_10_us_figures_keep_two_decimals():
 def test_text_table_is_aligned():
     text = format_table([benchmark("a/b/c", [1e-6, 1e-6]), benchmark("long/name/here", [2e-6])])
     lines = text.splitlines()
-    assert lines[0].split() == ["scenario", "us/req", "ratio", "s2a/req", "a2s/req", "threads/req"]
+    assert lines[0].split() == [
+        "scenario",
+        "us/req",
+        "ratio",
+        "s2a/req",
+        "a2s/req",
+        "threads/req",
+        "calls/req",
+        "alloc",
+        "peak",
+        "KiB",
+    ]
     assert set(lines[1]) <= {"-", " "}
     assert len({len(line) for line in lines}) == 1
 
 
 def test_markdown_table():
     counts = {"sync_to_async": 16, "async_to_sync": 1, "threads_started": 2}
-    text = format_table([benchmark("asgi/none/sync", [1e-3, 1e-3], **counts)], "md")
+    counters = {"calls": 3016.5, "allocations": 37169}
+    text = format_table([benchmark("asgi/none/sync", [1e-3, 1e-3], **counts, **counters)], "md")
     assert text.splitlines() == [
-        "| scenario | us/req | ratio | s2a/req | a2s/req | threads/req |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
-        "| asgi/none/sync | 1,000.0 +- 0.0 | 1.00x | 16 | 1 | 2 |",
+        "| scenario | us/req | ratio | s2a/req | a2s/req | threads/req | calls/req "
+        "| alloc peak KiB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| asgi/none/sync | 1,000.0 +- 0.0 | 1.00x | 16 | 1 | 2 | 3,016 | 36.3 |",
     ]
 
 
@@ -60,7 +86,7 @@ def test_no_benchmarks_no_rows():
 
 
 def test_several_concurrencies_print_the_37177_shape():
-    counts = {"sync_to_async": 16, "async_to_sync": 0, "threads_started": 2}
+    counts = {"sync_to_async": 16, "async_to_sync": 0, "threads_started": 2, "calls": 3016.5}
     observed = {"latency_p99": 0.0125, "peak_threads": 51}
     benchmarks = [
         benchmark("asgi/default/sync", [1e-3], concurrency=1, **counts),
@@ -73,13 +99,17 @@ def test_several_concurrencies_print_the_37177_shape():
         "scenario",
         "seq us/req",
         "hops/req",
+        "calls/req",
+        "alloc peak KiB",
         "c=50 req/s",
         "c=50 p99 ms",
         "c=50 peak thr",
     ]
-    assert table[2].split() == ["asgi/default/sync", "1,000.0", "16", "2,000", "12.50", "51"]
+    row = ["asgi/default/sync", "1,000.0", "16", "3,016", "-", "2,000", "12.50", "51"]
+    assert table[2].split() == row
     # No sequential run and no counts for this one: shown as missing, not as zero.
-    assert table[3].split() == ["asgi/default-fixed/sync", "-", "-", "4,000", "12.50", "51"]
+    row = ["asgi/default-fixed/sync", "-", "-", "-", "-", "4,000", "12.50", "51"]
+    assert table[3].split() == row
     assert summary(benchmarks[:1]) == format_table(benchmarks[:1])
     assert summary(benchmarks, "md").startswith("| scenario | seq us/req | hops/req |")
 

@@ -5,7 +5,8 @@ what it wrapped, and what ran it. ``TransitionReport`` is one target's
 per-request record and the wrappers Django made once at load; it reads
 back from ``to_dict`` (``transitions --format json``) and gives the counts
 as pyperf metadata. Counts are exact and repeatable, so tests and CI may
-assert them.
+assert them. ``Counters`` are the per-request work counted beside the hops
+(``counters``, ``valgrind``): nearly as repeatable, and gated the same way.
 """
 
 from __future__ import annotations
@@ -54,6 +55,50 @@ class RequestRecord:
         )
 
 
+ALLOCATIONS_UNIT = "bytes: tracemalloc's peak above the request's baseline"
+
+
+@dataclass
+class Counters:
+    """Work per request counted apart from the timing; None where not measured.
+
+    ``calls``: Python function starts (``calls_method`` says how they were
+    counted); ``allocations``: bytes, tracemalloc's peak above the baseline;
+    ``instructions``: CPU instructions under valgrind (``instructions_method``).
+    """
+
+    calls: float | None = None
+    calls_method: str | None = None
+    allocations: int | None = None
+    instructions: int | None = None
+    instructions_method: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "calls": self.calls,
+            "calls_method": self.calls_method,
+            "allocations": self.allocations,
+            "allocations_unit": ALLOCATIONS_UNIT if self.allocations is not None else None,
+            "instructions": self.instructions,
+            "instructions_method": self.instructions_method,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Counters:
+        """The counters ``to_dict`` gave; none in a report saved before they existed."""
+        return cls(
+            data.get("calls"),
+            data.get("calls_method"),
+            data.get("allocations"),
+            data.get("instructions"),
+            data.get("instructions_method"),
+        )
+
+    def metadata(self) -> dict[str, Any]:
+        """The measured counters as pyperf metadata (pyperf takes no None)."""
+        return {key: value for key, value in self.to_dict().items() if value is not None}
+
+
 @dataclass
 class TransitionReport:
     """The per-request transition report of one target."""
@@ -63,6 +108,7 @@ class TransitionReport:
     consistent: bool
     record: RequestRecord
     adaptations: list[Adaptation]
+    counters: Counters = field(default_factory=Counters)
 
     @property
     def hops(self) -> list[Hop]:
@@ -102,6 +148,7 @@ class TransitionReport:
             "threads": list(self.record.threads),
             "executors": list(self.record.executors),
             "adapted_at_load": [asdict(a) for a in self.adaptations],
+            **self.counters.to_dict(),
         }
 
     @classmethod
@@ -114,7 +161,12 @@ class TransitionReport:
         )
         adaptations = [Adaptation(**a) for a in data["adapted_at_load"]]
         return cls(
-            data["scenario"], data["requests_counted"], data["consistent"], record, adaptations
+            data["scenario"],
+            data["requests_counted"],
+            data["consistent"],
+            record,
+            adaptations,
+            Counters.from_dict(data),
         )
 
     def metadata(self) -> dict[str, Any]:
@@ -128,6 +180,7 @@ class TransitionReport:
         }
         if self.hops:
             metadata["hop_list"] = "; ".join(f"{_SHORT[h.direction]} {h.name}" for h in self.hops)
+        metadata.update(self.counters.metadata())
         return metadata
 
 

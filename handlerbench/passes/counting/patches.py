@@ -8,9 +8,9 @@ each hop ran (``SyncToAsync.thread_handler``, ``AsyncToSync.main_wrap``),
 ``handlerbench.drive.threads``) and Django's ``BaseHandler.adapt_method_mode``.
 They exist only inside ``instrumented()``; afterwards every class holds
 exactly what it held before, and ``is_instrumented()`` lets the timing pass
-refuse to run while any is installed. The patches pass every argument on
-untouched: the signatures they wrap changed across asgiref releases
-(``compat.ASGIREF_HOP_SIGNATURES``).
+refuse to run while any is installed, or any counter's hook (``counters``).
+The patches pass every argument on untouched: the signatures they wrap
+changed across asgiref releases (``compat.ASGIREF_HOP_SIGNATURES``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import Any
 from asgiref.sync import AsyncToSync, SyncToAsync
 
 from handlerbench.drive.threads import hooked, on_thread_start
+from handlerbench.passes.counting import counters
 from handlerbench.passes.counting.model import A2S, S2A, Adaptation
 from handlerbench.passes.counting.naming import callable_name
 from handlerbench.passes.counting.recorder import Recorder, creator
@@ -46,8 +47,8 @@ def _django_base_handler() -> type | None:
     return BaseHandler
 
 
-def is_instrumented() -> bool:
-    """True while any counting patch is installed (the timing pass refuses to run then)."""
+def _patched() -> bool:
+    """True while any hop patch is installed."""
     patched = any(
         owner.__dict__.get(name) is not original for (owner, name), original in ORIGINALS.items()
     )
@@ -57,6 +58,12 @@ def is_instrumented() -> bool:
         or hooked()
         or (handler is not None and getattr(handler.adapt_method_mode, "_handlerbench", False))
     )
+
+
+def is_instrumented() -> bool:
+    """True while any counting patch or counter's hook is installed (the timing pass
+    refuses to run then)."""
+    return _patched() or counters.hooked()
 
 
 def _patches(recorder: Recorder) -> dict[tuple[type, str], Any]:
@@ -123,7 +130,7 @@ def _adaptation_patch(recorder: Recorder, handler_class: type) -> Any:
 @contextmanager
 def instrumented(recorder: Recorder) -> Iterator[Recorder]:
     """Install the counting patches; on exit every patched class is exactly as before."""
-    if is_instrumented():
+    if _patched():
         raise RuntimeError("a counting pass is already running in this process")
     installed: list[tuple[type, str, Any]] = []
     try:
