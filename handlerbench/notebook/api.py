@@ -46,7 +46,7 @@ def run(*scenarios: str, progress: bool = False, **options: Any) -> RunResult:
     with tempfile.TemporaryDirectory(prefix="handlerbench-") as scratch:
         output = os.path.join(scratch, "run.json")
         argv = ["run", *_names(scenarios), *command_line(options_parser(), options, scratch)]
-        argv += ["-o", output] if progress else ["-o", output, "--quiet"]
+        argv += ["-o", output, "--verbose"] if progress else ["-o", output, "--quiet"]
         run_child(argv, progress)
         return RunResult.load(output)
 

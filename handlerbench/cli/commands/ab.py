@@ -78,7 +78,6 @@ def side_args(args: argparse.Namespace, spec: str) -> argparse.Namespace:
 
 def main(argv: Sequence[str], debug: bool) -> int:
     from handlerbench.passes.paired.session import PairedSession, Side
-    from handlerbench.passes.paired.suite import suite
     from handlerbench.render.paired import format_paired
 
     args = parser().parse_args(list(argv))
@@ -127,6 +126,8 @@ def main(argv: Sequence[str], debug: bool) -> int:
     else:
         emit(format_paired(result, args.format), None)
     if args.output:
+        from handlerbench.passes.paired.suite import suite
+
         write_atomically(args.output, suite(result).dump)
     slower = args.fail_slower
     if slower is not None and result.estimate.ci_low > 1 + slower / 100:
