@@ -15,7 +15,7 @@ from typing import Any
 
 from handlerbench.app.endpoints import ViewOptions
 from handlerbench.cli import types
-from handlerbench.drive import LOOPS
+from handlerbench.drive import AUTO, LOOPS
 from handlerbench.drive.deadline import DEFAULT_DEADLINE
 from handlerbench.errors import PROG, UsageError
 
@@ -235,8 +235,9 @@ def add_deadline_argument(parser: argparse.ArgumentParser) -> None:
 def add_loop_argument(parser: argparse.ArgumentParser) -> None:
     group(parser, MEASUREMENT).add_argument(
         "--loop",
-        choices=LOOPS,
-        help="the ASGI event loop (uvloop, uvicorn's default, if installed) (default: asyncio)",
+        choices=(AUTO, *LOOPS),
+        help="the ASGI event loop (default: auto: uvloop where it is installed, as uvicorn "
+        "picks it, else asyncio)",
     )
 
 

@@ -10,6 +10,7 @@ from handlerbench.cli.forwarding import forwarder
 from handlerbench.cli.main import exit_with_error
 from handlerbench.cli.program import pyperf_defaults, quiet_unless_verbose
 from handlerbench.cli.targets import view_options
+from handlerbench.drive import resolve_loop
 from handlerbench.errors import HandlerbenchError
 from handlerbench.handlers.scenario import Scenario
 from handlerbench.results.output import pyperf_outputs, safe_pyperf_output
@@ -42,7 +43,7 @@ def bench_script(
         add_load_arguments(runner.argparser)
         args = one_line_errors(runner.argparser).parse_args()
         deadline = pyperf_defaults(args)
-        options, loop = view_options(args), args.loop or "asyncio"
+        options, loop = view_options(args), resolve_loop(args.loop)
         targets = [scenario_target(s, options, loop=loop, deadline=deadline) for s in scenarios]
         concurrencies = args.concurrency or default_concurrency
         with safe_pyperf_output(args), quiet_unless_verbose(args):

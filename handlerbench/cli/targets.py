@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from handlerbench.app.endpoints import ViewOptions
 from handlerbench.cli.arguments import REQUEST_OPTIONS, SCENARIO_OPTIONS
+from handlerbench.drive import resolve_loop
 from handlerbench.drive.deadline import DEFAULT_DEADLINE
 from handlerbench.errors import HandlerbenchError, UsageError, warning_line
 from handlerbench.handlers import scenario
@@ -81,7 +82,7 @@ def targets_from_args(
     mismatch = django_asgiref_mismatch()
     if mismatch:
         raise HandlerbenchError(mismatch)
-    loop = getattr(args, "loop", None) or "asyncio"
+    loop = resolve_loop(getattr(args, "loop", None))
     deadline = request_deadline(args)
     request_options = _given(args, REQUEST_OPTIONS)
     if args.settings is not None or args.pythonpath:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from handlerbench.drive.asgi import AsgiDriver
-from handlerbench.drive.base import LOOPS, Driver, new_event_loop
+from handlerbench.drive.base import AUTO, LOOPS, Driver, new_event_loop, resolve_loop
 from handlerbench.drive.concurrent import ConcurrentDriver
 from handlerbench.drive.deadline import DEFAULT_DEADLINE
 from handlerbench.drive.wsgi import WsgiDriver
@@ -45,6 +45,7 @@ def make_driver(
 
 
 __all__ = [
+    "AUTO",
     "LOOPS",
     "AsgiDriver",
     "ConcurrentDriver",
@@ -52,4 +53,5 @@ __all__ = [
     "WsgiDriver",
     "make_driver",
     "new_event_loop",
+    "resolve_loop",
 ]

@@ -11,6 +11,7 @@ deadline (``handlerbench.drive.deadline``).
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 from typing import Any, Protocol, runtime_checkable
 
 from handlerbench.drive.deadline import DEFAULT_DEADLINE
@@ -18,6 +19,8 @@ from handlerbench.errors import HandlerbenchError, UsageError
 from handlerbench.wire.request import RequestSpec, Response
 
 LOOPS: tuple[str, ...] = ("asyncio", "uvloop")
+# The command line's default: uvloop where it is installed, as uvicorn picks, else asyncio.
+AUTO = "auto"
 
 
 @runtime_checkable
@@ -73,6 +76,13 @@ class BaseDriver:
                 f"{self.name}: {bad} of {loops} timed requests did not answer "
                 f"{self.expected_status} as the checked request did; the timing is void"
             )
+
+
+def resolve_loop(kind: str | None) -> str:
+    """The loop ``kind`` names: ``auto`` (or None) is uvloop where installed, else asyncio."""
+    if kind not in (None, AUTO):
+        return kind
+    return "uvloop" if importlib.util.find_spec("uvloop") is not None else "asyncio"
 
 
 def new_event_loop(kind: str = "asyncio") -> asyncio.AbstractEventLoop:

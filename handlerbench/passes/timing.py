@@ -27,6 +27,7 @@ import pyperf
 from handlerbench.drive import ConcurrentDriver, Driver
 from handlerbench.drive.concurrent import REQUESTS_PER_CLIENT
 from handlerbench.drive.deadline import DEFAULT_DEADLINE
+from handlerbench.drive.phases import phases
 from handlerbench.errors import HandlerbenchError, UsageError
 from handlerbench.handlers.target import Target, versions
 from handlerbench.passes.counting import count_transitions, is_instrumented
@@ -100,6 +101,20 @@ class LazyTimer:
             raise HandlerbenchError(
                 f"{self.target.name}: a timed request raised {type(exc).__name__}: {exc}"
             ) from exc
+
+
+# Requests of the response-phases pass in each worker, after its warm-up ones.
+PHASE_REQUESTS, PHASE_WARMUPS = 50, 10
+
+
+def response_phases(target: Target) -> dict[str, float]:
+    """``response_us`` and ``return_us`` of ``target``, timed in a pass of their own."""
+    driver = target.build()
+    try:
+        phases(driver, PHASE_WARMUPS)
+        return phases(driver, PHASE_REQUESTS).metadata()
+    finally:
+        driver.close()
 
 
 def check_targets(targets: Sequence[Target]) -> None:
@@ -190,6 +205,8 @@ def bench_targets(
         metadata = {**target.metadata, "concurrency": c, **observed.get(name, {})}
         if args.worker and index == args.worker_task:
             metadata.update(count_transitions(target, counters=counters).metadata())
+            if c == 1:
+                metadata.update(response_phases(target))
         try:
             benchmark = runner.bench_time_func(
                 name,

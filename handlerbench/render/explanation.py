@@ -39,6 +39,17 @@ def rows(explained: Explanation) -> list[tuple[str, ...]]:
             explained.scenario,
         )
     )
+    tail = explained.tail
+    if tail is not None:
+        body.append(
+            (
+                "of it, after the response",
+                us(tail.seconds),
+                us(tail.ci95),
+                share(tail.seconds),
+                tail.how,
+            )
+        )
     return body
 
 

@@ -33,7 +33,18 @@ UNSTABLE_NOTE = (
     "{outlier:.0%} off it); -v shows pyperf's warnings"
 )
 COUNTER_HEADER = ("calls/req", "alloc peak KiB")
-HEADER = ("scenario", "us/req", "ratio", "s2a/req", "a2s/req", "threads/req", *COUNTER_HEADER)
+# Per request, from the response-phases pass: to the response complete, and what runs after.
+PHASE_HEADER = ("response us", "tail us")
+HEADER = (
+    "scenario",
+    "us/req",
+    "ratio",
+    *PHASE_HEADER,
+    "s2a/req",
+    "a2s/req",
+    "threads/req",
+    *COUNTER_HEADER,
+)
 
 
 def _us(benchmark: pyperf.Benchmark) -> str:
@@ -67,9 +78,18 @@ def _row(benchmark: pyperf.Benchmark, baseline: float) -> tuple[str, ...]:
         benchmark.get_name(),
         _us(benchmark),
         f"{benchmark.mean() / baseline:.2f}x",
+        *phase_cells(benchmark),
         *counts,
         *counter_cells(benchmark),
     )
+
+
+def phase_cells(benchmark: pyperf.Benchmark) -> tuple[str, str]:
+    """Time to the response complete, and the tail after it, in us; ``-`` if not timed."""
+    response, returned = counter(benchmark, "response_us"), counter(benchmark, "return_us")
+    if response is None or returned is None:
+        return ("-", "-")
+    return (f"{response:,.1f}", f"{returned - response:,.1f}")
 
 
 def rows(benchmarks: Sequence[pyperf.Benchmark]) -> list[tuple[str, ...]]:
@@ -129,6 +149,14 @@ def summary(benchmarks: Sequence[pyperf.Benchmark], fmt: str = "text") -> str:
         table = format_table(benchmarks, fmt)
     else:
         table = format_concurrency_table(benchmarks, fmt)
+    loops = sorted(
+        {str(b.get_metadata()["loop"]) for b in benchmarks if "loop" in b.get_metadata()}
+    )
+    if loops:
+        heading = f"ASGI event loop: {', '.join(loops)}"
+        table = (
+            f"<p>{html.escape(heading)}</p>\n{table}" if fmt == "html" else f"{heading}\n{table}"
+        )
     if not any(unstable(b) for b in benchmarks):
         return table
     note = UNSTABLE_NOTE.format(stdev=UNSTABLE_STDEV, outlier=UNSTABLE_OUTLIER)

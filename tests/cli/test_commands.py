@@ -107,19 +107,26 @@ def test_run_times_scenarios_in_workers_and_writes_pyperf_json(tmp_path):
     assert result.returncode == 0, result.stderr
     names = pyperf.BenchmarkSuite.load(str(output)).get_benchmark_names()
     assert names == ["wsgi/none/sync", "asgi/none/async"]
-    table = result.stdout.split("\n\n")[-1].splitlines()
+    heading, *table = result.stdout.split("\n\n")[-1].splitlines()
+    assert heading.startswith("ASGI event loop: ")
     assert table[0].split() == [
-        *("scenario", "us/req", "ratio", "s2a/req", "a2s/req", "threads/req", "calls/req"),
-        *("alloc", "peak", "KiB"),
+        *("scenario", "us/req", "ratio", "response", "us", "tail", "us"),
+        *("s2a/req", "a2s/req", "threads/req", "calls/req", "alloc", "peak", "KiB"),
     ]
     wsgi, asgi = (line.split() for line in table[2:])
-    assert (wsgi[0], wsgi[2], wsgi[3:5]) == ("wsgi/none/sync", "1.00x", ["0", "0"])
+    assert (wsgi[0], wsgi[2], wsgi[5:7]) == ("wsgi/none/sync", "1.00x", ["0", "0"])
     # request_started's receivers and response.close hop; the async view does not.
-    assert (asgi[0], asgi[3:5]) == ("asgi/none/async", ["2", "0"])
+    assert (asgi[0], asgi[5:7]) == ("asgi/none/async", ["2", "0"])
+    # Both times per request, the tail after the response their difference.
+    for row in (wsgi, asgi):
+        response, tail = (float(cell.replace(",", "")) for cell in row[3:5])
+        assert response > 0 and tail >= 0
     # The counts were taken in the worker that timed: its metadata carries them,
     # and the counters beside them (shown beside the times, never instead).
     metadata = pyperf.BenchmarkSuite.load(str(output)).get_benchmark("asgi/none/async")
     assert metadata.get_metadata()["sync_to_async"] == 2
+    runs = metadata.get_runs()
+    assert all(r.get_metadata()["return_us"] >= r.get_metadata()["response_us"] for r in runs)
     assert metadata.get_metadata()["calls"] > 0 and metadata.get_metadata()["allocations"] > 0
     assert "instructions" not in metadata.get_metadata()
     assert float(asgi[-2].replace(",", "")) > float(wsgi[-2].replace(",", "")) > 0
@@ -205,7 +212,8 @@ def test_run_at_several_concurrencies_prints_the_37177_shape(tmp_path):
     assert metadata["peak_threads"] == 5  # four client threads and the main one
     assert metadata["latency_p50"] <= metadata["latency_p99"]
     assert suite.get_benchmark("asgi/none/sync").get_metadata()["concurrency"] == 1
-    table = result.stdout.split("\n\n")[-1].splitlines()
+    heading, *table = result.stdout.split("\n\n")[-1].splitlines()
+    assert heading.startswith("ASGI event loop: ")
     assert table[0].split() == [
         "scenario",
         "seq",
@@ -315,7 +323,7 @@ def test_run_with_axes_forwards_them_and_the_view_options_to_workers(tmp_path):
     assert [b.get_name() for b in benchmarks] == [f"asgi/{s}/sync-io" for s in EACH_STACKS]
     # Only a worker that got --delay 0.25 records it (and passed the check with it).
     assert {b.get_metadata()["delay_ms"] for b in benchmarks} == {0.25}
-    rows = result.stdout.split("\n\n")[-1].splitlines()[2:]
+    rows = result.stdout.split("\n\n")[-1].splitlines()[3:]  # under the loop and header
     assert [row.split()[0] for row in rows] == [b.get_name() for b in benchmarks]
     # One more hop per sync hook of the middleware, over asgi/none's three.
     assert [int(row.split()[-5]) for row in rows] == [5, 5, 5, 6, 6, 7, 4]

@@ -86,13 +86,13 @@ def test_repr_is_the_header_and_the_summary_table(run):
     lines = repr(run).splitlines()
     assert lines[0] == HEADER
     assert lines[1].split() == [
-        *("scenario", "us/req", "ratio", "s2a/req", "a2s/req", "threads/req", "calls/req"),
-        *("alloc", "peak", "KiB"),
+        *("scenario", "us/req", "ratio", "response", "us", "tail", "us", "s2a/req", "a2s/req"),
+        *("threads/req", "calls/req", "alloc", "peak", "KiB"),
     ]
-    # Saved without counters: shown as missing.
-    row = ["asgi/none/sync", "550.0", "+-", "70.7", "!", "1.00x", "1", "1", "1", "-", "-"]
+    # Saved without counters or response times: shown as missing.
+    row = ["asgi/none/sync", "550.0", "+-", "70.7", "!", "1.00x", "-", "-", "1", "1", "1", "-", "-"]
     assert lines[3].split() == row
-    assert lines[4].split() == ["wsgi/none/sync", "40.0", "0.07x", "-", "-", "-", "-", "-"]
+    assert lines[4].split() == ["wsgi/none/sync", "40.0", "0.07x", *["-"] * 7]
     assert str(run) == repr(run)
 
 

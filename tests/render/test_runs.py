@@ -19,8 +19,8 @@ def test_rows_give_microseconds_ratio_and_counts():
     )
     # Counters beside the times, never instead; "-" where a run did not count them.
     assert table == [
-        ("wsgi/none/sync", "50.0 +- 1.4", "1.00x", "-", "-", "-", "-", "-"),
-        ("asgi/none/sync", "500.0", "10.00x", "3", "0", "2", "895", "30.7"),
+        ("wsgi/none/sync", "50.0 +- 1.4", "1.00x", "-", "-", "-", "-", "-", "-", "-"),
+        ("asgi/none/sync", "500.0", "10.00x", "-", "-", "3", "0", "2", "895", "30.7"),
     ]
 
 
@@ -57,6 +57,7 @@ def test_text_table_is_aligned():
         "scenario",
         "us/req",
         "ratio",
+        *("response", "us", "tail", "us"),
         "s2a/req",
         "a2s/req",
         "threads/req",
@@ -72,12 +73,14 @@ def test_text_table_is_aligned():
 def test_markdown_table():
     counts = {"sync_to_async": 16, "async_to_sync": 1, "threads_started": 2}
     counters = {"calls": 3016.5, "allocations": 37169}
-    text = format_table([benchmark("asgi/none/sync", [1e-3, 1e-3], **counts, **counters)], "md")
+    phases = {"response_us": 1200.0, "return_us": 1250.0}
+    one = benchmark("asgi/none/sync", [1e-3, 1e-3], **counts, **counters, **phases)
+    text = format_table([one], "md")
     assert text.splitlines() == [
-        "| scenario | us/req | ratio | s2a/req | a2s/req | threads/req | calls/req "
-        "| alloc peak KiB |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-        "| asgi/none/sync | 1,000.0 +- 0.0 | 1.00x | 16 | 1 | 2 | 3,016 | 36.3 |",
+        "| scenario | us/req | ratio | response us | tail us | s2a/req | a2s/req | threads/req "
+        "| calls/req | alloc peak KiB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| asgi/none/sync | 1,000.0 +- 0.0 | 1.00x | 1,200.0 | 50.0 | 16 | 1 | 2 | 3,016 | 36.3 |",
     ]
 
 

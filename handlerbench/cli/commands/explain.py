@@ -14,6 +14,7 @@ from handlerbench.cli.output import check_report_outputs, emit
 from handlerbench.cli.targets import refuse_duplicates, targets_from_args, warn_debug
 from handlerbench.cli.types import names
 from handlerbench.compat import python_version
+from handlerbench.drive import resolve_loop
 from handlerbench.errors import PROG, UsageError, sigterm_raises
 from handlerbench.handlers import scenario
 from handlerbench.handlers.target import Target
@@ -146,7 +147,7 @@ def main(argv: Sequence[str], debug: bool) -> int:
         report = count_transitions(asgi, counters=False)
         twin_report = count_transitions(twin, counters=False)
         kinds = kinds_used(report, twin_report)
-        made = plan(asgi, twin, args.loop or "asyncio", kinds)
+        made = plan(asgi, twin, resolve_loop(args.loop), kinds)
 
         def explain(means: list, made=made, report=report, twin_report=twin_report):
             return explanation(made, report, means, twin_report)
@@ -201,7 +202,7 @@ def worker(argv: Sequence[str], debug: bool) -> int:
     pairs = explained_targets(args)
     if len(pairs) != 1:
         raise UsageError(f"explain-worker explains one scenario; {len(pairs)} given")
-    made = plan(*pairs[0], args.loop or "asyncio", args.kinds)
+    made = plan(*pairs[0], resolve_loop(args.loop), args.kinds)
     measured = measure_round(made.groups(), args.loops, args.values, args.min_time)
     metadata = {
         **made.scenario.metadata,

@@ -61,6 +61,9 @@ class Explanation:
     versions: str = ""
     rest_ci95: float = 0.0
     rounds: int = 0
+    # What runs after the response is complete (the close hop, request_finished, the
+    # context's exit and its threads): inside the total, shown apart, not a part.
+    tail: Part | None = None
 
     @property
     def sum(self) -> float:
@@ -95,6 +98,9 @@ class Explanation:
             data.get("versions", ""),
             _seconds(data["rest_ci95_us"]),
             int(data.get("rounds", 0)),
+            None
+            if data.get("tail_us") is None
+            else Part(TAIL, data["tail_us"] / 1e6, _seconds(data.get("tail_ci95_us")), TAIL_HOW),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -121,6 +127,8 @@ class Explanation:
             "hop_prices_us": {KIND_LABELS[k]: v * 1e6 for k, v in self.prices.items()},
             "hops": dict(self.hops),
             "versions": self.versions,
+            "tail_us": None if self.tail is None else self.tail.seconds * 1e6,
+            "tail_ci95_us": None if self.tail is None else _us(self.tail.ci95),
         }
 
 
@@ -142,6 +150,8 @@ DJANGO, CONTEXT, HANDLER, HOPS, SIGNALS = (
     "signal and close hops",
 )
 TOTAL, REST = "total", "rest"
+# What runs after the response is complete: in the total, not a part of its own.
+TAIL = "after the response"
 
 
 def _counted(report: TransitionReport | None, signals_apart: bool) -> dict[tuple[bool, str], int]:
@@ -180,7 +190,10 @@ def round_parts(
         HOPS: _priced(counted, prices, False),
         SIGNALS: signal_hops,
     }
-    return {TOTAL: total, **parts, REST: total - sum(parts.values())}
+    figures = {TOTAL: total, **parts, REST: total - sum(parts.values())}
+    if TAIL in means:
+        figures[TAIL] = means[TAIL]
+    return figures
 
 
 def _hows(made: Plan, report: TransitionReport, twin_report, prices: dict[str, float]) -> dict:
@@ -205,6 +218,12 @@ def _hows(made: Plan, report: TransitionReport, twin_report, prices: dict[str, f
         HOPS: priced(counted, False) or "no hops",
         SIGNALS: priced(counted, True) or "no hops",
     }
+
+
+TAIL_HOW = (
+    "timed to the response complete and to the return: the close hop, request_finished, "
+    "the context's exit"
+)
 
 
 def interval(values: Sequence[float]) -> tuple[float, float]:
@@ -244,6 +263,7 @@ def explanation(
         versions,
         figures[REST][1],
         len(rounds),
+        Part(TAIL, *figures[TAIL], TAIL_HOW) if TAIL in figures else None,
     )
 
 

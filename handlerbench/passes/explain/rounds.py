@@ -20,9 +20,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from handlerbench.drive.phases import phases
 from handlerbench.handlers.target import Target
 from handlerbench.passes.counting import is_instrumented
-from handlerbench.passes.explain.parts import Explanation
+from handlerbench.passes.explain.parts import TAIL, Explanation
 from handlerbench.passes.paired.process import run_worker
 from handlerbench.passes.paired.worker import calibrate
 
@@ -32,6 +33,8 @@ MAX_ROUNDS = 200
 # (or within --precision of the total).
 PART_PRECISION = 0.25
 PRECISION, BUDGET, BY_ROUNDS = "precision", "budget", "rounds"
+# Requests a round times to the response and to the return (the tail after the response).
+TAIL_REQUESTS = 20
 
 
 def measure_round(
@@ -60,10 +63,16 @@ def measure_round(
                 for target in group if n % 2 == 0 else reversed(group):
                     driver = drivers[target.name]
                     timed[target.name].append(driver.time(used[target.name]) / used[target.name])
+        scenario = groups[0][0].name
+        tail = phases(drivers[scenario], TAIL_REQUESTS)
     finally:
         for driver in drivers.values():
             driver.close()
-    return {name: {"loops": used[name], "values": timed[name]} for name in drivers}
+    measured: dict[str, Any] = {
+        name: {"loops": used[name], "values": timed[name]} for name in drivers
+    }
+    measured[scenario]["response"], measured[scenario]["returned"] = tail.response, tail.returned
+    return measured
 
 
 def precise_enough(explained: Explanation, precision: float) -> bool:
@@ -123,6 +132,9 @@ def run_rounds(
         targets = measured["targets"]
         loops = {name: got["loops"] for name, got in targets.items()}
         means.append({name: statistics.fmean(got["values"]) for name, got in targets.items()})
+        tail = next((got for got in targets.values() if "response" in got), None)
+        if tail is not None:
+            means[-1][TAIL] = tail["returned"] - tail["response"]
         for name, got in targets.items():
             runs.setdefault(name, []).append((got["loops"], got["values"]))
         explained = explain(means)
