@@ -367,3 +367,20 @@ def add_worker_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--values", type=types.positive, default=3)
     parser.add_argument("--min-time", type=types.seconds, default=0.05)
     parser.add_argument("--affinity", type=types.names, default=None)
+
+
+# fmt: off
+def add_served_arguments(parser: argparse.ArgumentParser) -> None:
+    """``served``: which real server, its options, and how long each measurement lasts."""
+    add = group(parser, MEASUREMENT).add_argument
+    add("--server", choices=("uvicorn", "gunicorn"), help="the server (default: uvicorn for "
+        "asgi, gunicorn for wsgi): uvicorn as uvicorn[standard] runs it, gunicorn one sync worker")
+    add("--server-option", action="append", default=[], metavar="KEY=VALUE", help="passed to "
+        "the server as --KEY VALUE (KEY alone: --KEY): loop=asyncio, http=h11 (repeatable)")
+    add("--concurrency", type=types.positive, default=1, metavar="N",
+        help="the client's connections, each a closed loop (default: 1)")
+    add("--seconds", type=types.seconds, default=3.0, metavar="SECONDS",
+        help="how long each measurement lasts (default: 3)")
+    add("--rounds", type=types.positive, default=3, metavar="N", help="rounds of in-process, "
+        "served and null served, shuffled; each figure the median over them (default: 3)")
+# fmt: on
