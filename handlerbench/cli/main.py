@@ -54,7 +54,7 @@ commands:
                        the same scenarios through a real server on loopback
                        (uvicorn, gunicorn) beside the in-process figures
 
-run, transitions, explain, profile, soak and ab also take your own project:
+run, transitions, explain, profile, soak, ab and served also take your own project:
 --settings mysite.settings --path /api/items/ (and --method, --header, --json ...).
 `{PROG} COMMAND --help` describes each command's options; --debug anywhere shows
 the traceback of an error instead of its one line.

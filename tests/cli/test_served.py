@@ -132,3 +132,14 @@ def test_no_server_outlives_an_interrupted_run(signum):
     assert process.returncode == (130 if signum == signal.SIGINT else 128 + signum), stderr
     assert stderr.strip().splitlines()[-1].endswith(("interrupted", "terminated"))
     assert gone(mark), "a server outlived the command"
+
+
+def test_a_project_request_is_served():
+    result = handlerbench(
+        "served", "--pythonpath", "tests/sample_project", "--settings", "mysite.settings",
+        "--path", "/api/items/", "--handler", "wsgi", *FAST, "--format", "json", timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (row,) = json.loads(result.stdout)
+    assert row["name"] == "wsgi/default/GET /api/items/" and row["server"] == "gunicorn"
+    assert all(row[key] > 0 for key in KEYS), row

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from handlerbench.cli import arguments
 from handlerbench.cli.output import emit
 from handlerbench.cli.targets import targets_from_args, warn_debug
-from handlerbench.errors import UsageError, sigterm_raises
+from handlerbench.errors import sigterm_raises
 from handlerbench.handlers.scenario import Scenario
 
 DESCRIPTION = (
@@ -17,7 +18,8 @@ DESCRIPTION = (
     "wsgi, one worker each) and time it with a closed-loop keep-alive client, beside the "
     "in-process figure and the null app through the same server (the server's own cost). "
     "In-process, served and null run in --rounds shuffled rounds of --seconds each; the "
-    "figures are medians over rounds. Every status is checked; every server is stopped."
+    "figures are medians over rounds. Every status is checked; every server is stopped. "
+    "With --settings, your project's request (--path ...) per --handler and --stack."
 )
 DEFAULT = [Scenario("asgi", "none", "sync"), Scenario("wsgi", "none", "sync")]
 
@@ -37,14 +39,12 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str], debug: bool) -> int:
-    from handlerbench.app.served import MIDDLEWARE_ENV, SCENARIO_ENV
+    from handlerbench.app import served
     from handlerbench.passes.served import server
     from handlerbench.passes.served.session import SERVED_APP, Plan, choose_server, measure
     from handlerbench.render.served import format_served
 
     args = parser().parse_args(list(argv))
-    if args.settings is not None or args.pythonpath:
-        raise UsageError("served takes built-in scenarios or --app, not --settings (yet)")
     options = server.server_options(args.server_option)
     targets = targets_from_args(args, DEFAULT)
     warn_debug(targets)
@@ -54,9 +54,20 @@ def main(argv: Sequence[str], debug: bool) -> int:
         chosen = choose_server(interface, target.name, args.server)
         if args.app:
             plans.append(Plan(target, chosen, args.app, {}))
+            continue
+        if args.settings is not None:
+            env = {
+                served.SETTINGS_ENV: args.settings,
+                served.PYTHONPATH_ENV: os.path.abspath(args.pythonpath or os.curdir),
+                served.HANDLER_ENV: interface,
+                served.STACK_ENV: target.metadata["stack"],
+            }
         else:
-            env = {SCENARIO_ENV: target.name, MIDDLEWARE_ENV: ",".join(args.middleware or ())}
-            plans.append(Plan(target, chosen, SERVED_APP, env))
+            env = {
+                served.SCENARIO_ENV: target.name,
+                served.MIDDLEWARE_ENV: ",".join(args.middleware or ()),
+            }
+        plans.append(Plan(target, chosen, SERVED_APP, env))
     for name in sorted({plan.server for plan in plans}):
         server.require_server(name)
 
