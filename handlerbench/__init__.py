@@ -18,35 +18,23 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from handlerbench.errors import HandlerbenchError, UsageError
-    from handlerbench.notebook import (
-        Explanations,
-        Profile,
-        RunResult,
-        Transitions,
-        explain,
-        load,
-        profile,
-        run,
-        transitions,
-    )
+    from handlerbench.notebook.api import explain, load, profile, run, transitions
+    from handlerbench.notebook.results import Explanations, Profile, Transitions
+    from handlerbench.notebook.run_result import RunResult
 
+# Where each public name lives.
 _WHERE = {
-    "HandlerbenchError": "handlerbench.errors",
-    "UsageError": "handlerbench.errors",
-    **dict.fromkeys(
-        [
-            "Explanations",
-            "Profile",
-            "RunResult",
-            "Transitions",
-            "explain",
-            "load",
-            "profile",
-            "run",
-            "transitions",
-        ],
-        "handlerbench.notebook",
-    ),
+    "HandlerbenchError": "errors",
+    "UsageError": "errors",
+    "explain": "notebook.api",
+    "load": "notebook.api",
+    "profile": "notebook.api",
+    "run": "notebook.api",
+    "transitions": "notebook.api",
+    "Explanations": "notebook.results",
+    "Profile": "notebook.results",
+    "Transitions": "notebook.results",
+    "RunResult": "notebook.run_result",
 }
 
 __all__ = [
@@ -67,7 +55,7 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     if name not in _WHERE:
         raise AttributeError(f"module 'handlerbench' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_WHERE[name]), name)
+    value = getattr(importlib.import_module(f"handlerbench.{_WHERE[name]}"), name)
     globals()[name] = value
     return value
 

@@ -50,8 +50,11 @@ commands:
   ab A B               A against B live, in interleaved pairs of worker processes:
                        the ratio B/A with its 95% interval (--python-b: B on another
                        Python), until --precision or --budget
+  served [SCENARIO ...]
+                       the same scenarios through a real server on loopback
+                       (uvicorn, gunicorn) beside the in-process figures
 
-run, transitions, explain, profile, soak and ab also take your own project:
+run, transitions, explain, profile, soak, ab and served also take your own project:
 --settings mysite.settings --path /api/items/ (and --method, --header, --json ...).
 `{PROG} COMMAND --help` describes each command's options; --debug anywhere shows
 the traceback of an error instead of its one line.
@@ -69,6 +72,7 @@ COMMANDS: dict[str, str] = {
     "report": "report:main",
     "compare": "compare:main",
     "ab": "ab:main",
+    "served": "served:main",
 }
 # Commands only handlerbench itself runs (in its worker processes).
 INTERNAL: dict[str, str] = {"ab-worker": "ab:worker", "explain-worker": "explain:worker"}

@@ -75,14 +75,18 @@ def concurrencies(text: str) -> list[int]:
     return values
 
 
-def seconds(text: str) -> float:
+def _more_than_zero(text: str, unit: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid number of seconds: {text!r}") from None
+        raise argparse.ArgumentTypeError(f"invalid number of {unit}: {text!r}") from None
     if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r}: must be more than 0 seconds")
+        raise argparse.ArgumentTypeError(f"{text!r}: must be more than 0 {unit}")
     return value
+
+
+def seconds(text: str) -> float:
+    return _more_than_zero(text, "seconds")
 
 
 def positive(text: str) -> int:
@@ -97,13 +101,7 @@ def positive(text: str) -> int:
 
 def percent(text: str) -> float:
     """``2`` (percent) -> 0.02; more than 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid percentage: {text!r}") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r}: must be more than 0 percent")
-    return value / 100
+    return _more_than_zero(text, "percent") / 100
 
 
 def cpu_list(text: str) -> list[int]:

@@ -21,6 +21,7 @@ HIDDEN = {
     "a missing optional dependency: uvloop": "uvloop",
     "a missing optional dependency: pyinstrument": "pyinstrument",
     "a missing optional dependency: matplotlib": "matplotlib",
+    "a missing server: gunicorn": "gunicorn",
 }
 MISMATCH = "an incompatible Django/asgiref pair"
 NO_VALGRIND = "a missing valgrind"

@@ -17,6 +17,7 @@ from handlerbench.passes.explain.rounds import (
     precise_enough,
     run_rounds,
 )
+from handlerbench.passes.paired.process import Pace
 
 
 def target(name):
@@ -91,7 +92,7 @@ def test_rounds_stop_when_the_budget_would_be_passed(made, monkeypatch):
 
     monkeypatch.setattr(rounds_module, "run_worker", fake_worker)
     done = run_rounds(
-        [], "x", lambda means: explanation(plan_, report, means, twin_report), budget=55
+        [], "x", lambda means: explanation(plan_, report, means, twin_report), Pace(budget=55)
     )
     assert done.stopped_by == BUDGET
     assert 1 <= len(done.means) < 10

@@ -7,6 +7,7 @@ import pytest
 from handlerbench.handlers.scenario import Scenario
 from handlerbench.handlers.target import scenario_target
 from handlerbench.passes.paired import session as session_module
+from handlerbench.passes.paired.process import Pace
 from handlerbench.passes.paired.session import (
     BUDGET,
     MIN_PAIRS,
@@ -50,7 +51,7 @@ class FakeWorkers:
 
 
 def fake_session(monkeypatch, ratio, jitter=0.0, **options):
-    session = PairedSession(Side("A", "a", []), Side("B", "b", []), **options)
+    session = PairedSession(Side("A", "a", []), Side("B", "b", []), Pace(**options))
     workers = FakeWorkers(ratio, jitter)
     monkeypatch.setattr(session, "_pair", workers)
     return session, workers

@@ -10,9 +10,10 @@ import shutil
 import sys
 from collections.abc import Sequence
 
-from handlerbench.cli import arguments
+from handlerbench.cli import arguments, sessions
 from handlerbench.cli.forwarding import forwarder
 from handlerbench.cli.output import emit
+from handlerbench.cli.sessions import pace
 from handlerbench.cli.targets import targets_from_args, warn_debug
 from handlerbench.errors import HandlerbenchError, UsageError, sigterm_raises
 from handlerbench.handlers.scenario import HANDLERS
@@ -33,7 +34,7 @@ def parser() -> argparse.ArgumentParser:
     parser = arguments.command_parser("ab", DESCRIPTION, "none: name A and B")
     arguments.add_loop_argument(parser)
     arguments.add_deadline_argument(parser)
-    arguments.add_rounds_arguments(parser, budget=120.0, precision=2.0, min_time=0.05, values=6)
+    sessions.add_rounds_arguments(parser, budget=120.0, precision=2.0, min_time=0.05, values=6)
     measurement = arguments.group(parser, arguments.MEASUREMENT)
     measurement.add_argument(
         "--python-b", metavar="PYTHON", help="the Python that runs B (default: this one)"
@@ -105,16 +106,7 @@ def main(argv: Sequence[str], debug: bool) -> int:
         argv_side: list[str] = []
         forward(argv_side, options)
         sides.append(Side(label, targets[0].name, argv_side, python))
-    session = PairedSession(
-        *sides,
-        precision=args.precision,
-        budget=args.budget,
-        values=args.values,
-        min_time=args.min_time,
-        timeout=args.timeout,
-        debug=debug,
-        affinity=args.affinity,
-    )
+    session = PairedSession(*sides, pace(args, debug))
 
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
@@ -141,7 +133,7 @@ def main(argv: Sequence[str], debug: bool) -> int:
 def worker_parser() -> argparse.ArgumentParser:
     """The hidden ``ab-worker`` command's options: each side's, and what to measure."""
     parser = arguments.command_parser("ab-worker", "one worker of `ab` (internal)")
-    arguments.add_worker_arguments(parser)
+    sessions.add_worker_arguments(parser)
     parser.add_argument("--sides", type=json.loads, required=True)
     parser.add_argument("--loops", type=json.loads, default={})
     parser.add_argument("--count", action="store_true")

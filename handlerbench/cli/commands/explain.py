@@ -8,9 +8,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from handlerbench.cli import arguments
+from handlerbench.cli import arguments, sessions
 from handlerbench.cli.forwarding import forwarder
 from handlerbench.cli.output import check_report_outputs, emit
+from handlerbench.cli.sessions import pace
 from handlerbench.cli.targets import refuse_duplicates, targets_from_args, warn_debug
 from handlerbench.cli.types import names
 from handlerbench.compat import python_version
@@ -54,7 +55,7 @@ def add_explain_arguments(parser: argparse.ArgumentParser) -> None:
     arguments.add_request_arguments(parser)
     arguments.add_loop_argument(parser)
     arguments.add_deadline_argument(parser)
-    arguments.add_rounds_arguments(parser, budget=120.0, precision=3.0, min_time=0.05)
+    sessions.add_rounds_arguments(parser, budget=120.0, precision=3.0, min_time=0.05)
     measurement = arguments.group(parser, arguments.MEASUREMENT)
     speed = measurement.add_mutually_exclusive_group()
     speed.add_argument(
@@ -153,19 +154,12 @@ def main(argv: Sequence[str], debug: bool) -> int:
             return explanation(made, report, means, twin_report)
 
         worker_argv = [f"--kinds={','.join(sorted(kinds))}", *scenario_argv(args, asgi)]
-        if args.affinity:
-            worker_argv.append(f"--affinity={','.join(map(str, args.affinity))}")
         with sigterm_raises():
             rounds = run_rounds(
                 worker_argv,
                 asgi.name,
                 explain,
-                precision,
-                budget,
-                args.values,
-                args.min_time,
-                args.timeout,
-                debug,
+                pace(args, debug, budget=budget, precision=precision),
                 progress if args.verbose else None,
             )
         versions = versions_label(rounds.metadata)
@@ -185,7 +179,7 @@ def progress(line: str) -> None:
 def worker_parser() -> argparse.ArgumentParser:
     """The hidden ``explain-worker`` command: one scenario's targets, and how to time them."""
     parser = arguments.command_parser("explain-worker", "one round of `explain` (internal)", "-")
-    arguments.add_worker_arguments(parser)
+    sessions.add_worker_arguments(parser)
     parser.add_argument("--loops", type=json.loads, default={})
     parser.add_argument("--kinds", type=names, default=[])
     return parser

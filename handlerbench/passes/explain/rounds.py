@@ -24,7 +24,7 @@ from handlerbench.drive.phases import phases
 from handlerbench.handlers.target import Target
 from handlerbench.passes.counting import is_instrumented
 from handlerbench.passes.explain.parts import TAIL, Explanation
-from handlerbench.passes.paired.process import run_worker
+from handlerbench.passes.paired.process import Pace, run_worker
 from handlerbench.passes.paired.worker import calibrate
 
 MIN_ROUNDS = 4
@@ -101,15 +101,11 @@ def run_rounds(
     argv: Sequence[str],
     who: str,
     explain: Callable[[list[dict[str, float]]], Explanation],
-    precision: float = 0.03,
-    budget: float = 60.0,
-    values: int = 3,
-    min_time: float = 0.05,
-    timeout: float = 1800.0,
-    debug: bool = False,
+    pace: Pace | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Rounds:
     """Rounds of ``explain-worker *argv`` until ``explain(means)`` is precise enough."""
+    pace = pace or Pace(precision=0.03, budget=60.0, values=3)
     started = time.monotonic()
     loops: dict[str, int] = {}
     means: list[dict[str, float]] = []
@@ -119,13 +115,13 @@ def run_rounds(
     stopped_by = BY_ROUNDS
     for number in range(MAX_ROUNDS):
         elapsed = time.monotonic() - started
-        if durations and elapsed + statistics.fmean(durations[1:] or durations) > budget:
+        if not pace.fits(elapsed, durations):
             stopped_by = BUDGET
             break
         round_started = time.monotonic()
-        options = [f"--values={values}", f"--min-time={min_time}", f"--loops={json.dumps(loops)}"]
+        options = [*pace.worker_options(), f"--loops={json.dumps(loops)}"]
         measured = run_worker(
-            "explain-worker", [*options, *argv], who, timeout=timeout, debug=debug
+            "explain-worker", [*options, *argv], who, timeout=pace.timeout, debug=pace.debug
         )
         durations.append(time.monotonic() - round_started)
         metadata = measured["metadata"]
@@ -143,7 +139,7 @@ def run_rounds(
                 f"{who}: round {number + 1}: {explained.total * 1e6:,.1f} us "
                 f"+- {explained.total_ci95 * 1e6:,.1f}"
             )
-        if precise_enough(explained, precision):
+        if precise_enough(explained, pace.precision):
             stopped_by = PRECISION
             break
     return Rounds(means, runs, metadata, time.monotonic() - started, stopped_by)

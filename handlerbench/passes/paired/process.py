@@ -11,15 +11,46 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from handlerbench.errors import REPORT_FILE, HandlerbenchError
+
+
+@dataclass(frozen=True)
+class Pace:
+    """How long a worker session goes on, and what each of its workers times.
+
+    ``precision`` and ``budget`` stop the session; ``values`` and ``min_time``
+    shape a worker's measurement; ``timeout`` bounds one worker; ``affinity``
+    pins the workers (and their threads) to those CPUs.
+    """
+
+    precision: float = 0.02
+    budget: float = 120.0
+    values: int = 6
+    min_time: float = 0.05
+    timeout: float = 1800.0
+    debug: bool = False
+    affinity: tuple[int, ...] = ()
+
+    def worker_options(self) -> list[str]:
+        """What every worker of the session is told."""
+        options = [f"--values={self.values}", f"--min-time={self.min_time}"]
+        if self.affinity:
+            options.append(f"--affinity={','.join(map(str, self.affinity))}")
+        return options
+
+    def fits(self, elapsed: float, durations: Sequence[float]) -> bool:
+        """Would one more worker, as long as the usual one so far, end within the budget?"""
+        return not durations or elapsed + statistics.median(durations) <= self.budget
 
 
 @contextmanager

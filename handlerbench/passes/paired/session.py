@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from handlerbench.passes.paired.process import linked_package, run_worker
+from handlerbench.passes.paired.process import Pace, linked_package, run_worker
 from handlerbench.results.stats import RatioEstimate, ratio_estimate
 
 MIN_PAIRS = 4
@@ -122,26 +122,9 @@ def should_stop(estimate: RatioEstimate, precision: float) -> bool:
 class PairedSession:
     """Runs the workers of ``a`` and ``b`` in alternating pairs (see the module)."""
 
-    def __init__(
-        self,
-        a: Side,
-        b: Side,
-        precision: float = 0.02,
-        budget: float = 120.0,
-        values: int = 6,
-        min_time: float = 0.05,
-        timeout: float = 1800.0,
-        debug: bool = False,
-        affinity: Sequence[int] | None = None,
-    ) -> None:
+    def __init__(self, a: Side, b: Side, pace: Pace | None = None) -> None:
         self.sides = {"A": a, "B": b}
-        self.precision = precision
-        self.budget = budget
-        self.values = values
-        self.min_time = min_time
-        self.timeout = timeout
-        self.debug = debug
-        self.affinity = ",".join(map(str, affinity or ()))
+        self.pace = pace or Pace()
         self._linked = ""
 
     def run(self, progress: Callable[[str], None] | None = None) -> PairedResult:
@@ -159,7 +142,7 @@ class PairedSession:
         stopped_by = BY_PAIRS
         for pair in range(MAX_PAIRS):
             elapsed = time.monotonic() - started
-            if durations and elapsed + statistics.fmean(durations) > self.budget:
+            if not self.pace.fits(elapsed, durations):
                 stopped_by = BUDGET
                 break
             pair_started = time.monotonic()
@@ -173,7 +156,7 @@ class PairedSession:
                     f"pair {pair + 1}: B/A {ratios[-1]:.4f}; estimate {estimate.ratio:.4f} "
                     f"(+-{estimate.half_width:.1%})"
                 )
-            if should_stop(estimate, self.precision):
+            if should_stop(estimate, self.pace.precision):
                 stopped_by = PRECISION
                 break
         a, b = self.sides["A"], self.sides["B"]
@@ -185,8 +168,8 @@ class PairedSession:
             estimate,
             time.monotonic() - started,
             stopped_by,
-            self.precision,
-            self.budget,
+            self.pace.precision,
+            self.pace.budget,
         )
 
     def _pair(self, order: tuple[str, str]) -> dict[str, Measurement]:
@@ -203,14 +186,18 @@ class PairedSession:
         argv = [
             f"--sides={json.dumps({side.label: side.argv for side in sides})}",
             f"--loops={json.dumps({side.label: side.loops for side in sides})}",
-            f"--values={self.values}",
-            f"--min-time={self.min_time}",
+            *self.pace.worker_options(),
             *(["--count"] if first else []),
-            *([f"--affinity={self.affinity}"] if self.affinity else []),
         ]
         who = " and ".join(f"{side.label} ({side.name})" for side in sides)
         measured = run_worker(
-            "ab-worker", argv, who, sides[0].python, self.timeout, self.debug, self._linked
+            "ab-worker",
+            argv,
+            who,
+            sides[0].python,
+            self.pace.timeout,
+            self.pace.debug,
+            self._linked,
         )
         done = {}
         for side in sides:
