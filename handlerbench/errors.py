@@ -37,8 +37,13 @@ class DeadlineExceeded(HandlerbenchError):
     """A request outlived its deadline. Its thread may be stuck for good: exit, do not join."""
 
 
-class Terminated(BaseException):
-    """SIGTERM during a run: unwinds like Ctrl-C so temporary files go (exit 128 + 15)."""
+class Terminated(KeyboardInterrupt):
+    """SIGTERM during a run: unwinds like Ctrl-C so temporary files go (exit 128 + 15).
+
+    A KeyboardInterrupt, because that is what an event loop lets through: uvloop
+    logs any other exception a signal handler raises inside its callbacks and
+    carries on, which would leave the run hanging.
+    """
 
     def __init__(self, exit_status: int) -> None:
         super().__init__(exit_status)

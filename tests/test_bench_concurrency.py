@@ -30,7 +30,7 @@ def test_script_runs_the_tickets_scenarios_at_each_concurrency(tmp_path):
     assert (fixed["concurrency"], fixed["delay_ms"], fixed["loop"]) == (3, 0.2, loop)
     assert fixed["fixed_middleware"].split(",")[0] == "SecurityMiddleware"
     assert fixed["peak_threads"] > 1
-    rows = result.stdout.split("\n\n")[-1].splitlines()[2:]
+    rows = result.stdout.split("\n\n")[-1].splitlines()[3:]  # under the loop and header
     assert [row.split()[0] for row in rows] == [
         f"asgi/{stack}/{view}"
         for view in ("sync", "async", "async-io")

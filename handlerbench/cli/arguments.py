@@ -241,16 +241,21 @@ def add_loop_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_concurrency_argument(parser: argparse.ArgumentParser, help: str) -> None:
+    """``--concurrency N[,N]``: requests in flight (what they are is the command's ``help``)."""
+    group(parser, MEASUREMENT).add_argument(
+        "--concurrency", type=types.concurrencies, metavar="N[,N]", help=help
+    )
+
+
 def add_load_arguments(parser: argparse.ArgumentParser) -> None:
     """How requests are sent: how many in flight, their deadline, the ASGI event loop."""
     from handlerbench.passes.timing import add_observed_argument
 
     measurement = group(parser, MEASUREMENT)
-    measurement.add_argument(
-        "--concurrency",
-        type=types.concurrencies,
-        metavar="N[,N]",
-        help="requests in flight: ASGI tasks on one loop, WSGI a pool of N threads; "
+    add_concurrency_argument(
+        parser,
+        "requests in flight: ASGI tasks on one loop, WSGI a pool of N threads; "
         "each N is its own benchmark, NAME@c=N (default: 1, sequential)",
     )
     add_deadline_argument(parser)
@@ -304,3 +309,15 @@ def add_report_file_argument(parser: argparse.ArgumentParser) -> None:
     group(parser, OUTPUT).add_argument(
         "--report-file", metavar="FILE", help="write the tables to FILE instead of stdout"
     )
+
+
+def add_verbose_argument(parser: argparse.ArgumentParser, each: str) -> None:
+    """``-v``: a progress line after ``each`` step of a session (pair, round)."""
+    group(parser, OUTPUT).add_argument(
+        "-v", "--verbose", action="store_true", help=f"a line after each {each}"
+    )
+
+
+def add_saved_argument(parser: Any, help: str, required: bool = False) -> None:
+    """``--saved FILE ...``: show saved reports instead of measuring."""
+    parser.add_argument("--saved", nargs="+", required=required, metavar="FILE", help=help)

@@ -10,7 +10,13 @@ from __future__ import annotations
 import argparse
 
 from handlerbench.cli import types
-from handlerbench.cli.arguments import MEASUREMENT, add_deadline_argument, add_loop_argument, group
+from handlerbench.cli.arguments import (
+    MEASUREMENT,
+    add_concurrency_argument,
+    add_deadline_argument,
+    add_loop_argument,
+    group,
+)
 from handlerbench.passes.paired.process import Pace
 
 
@@ -71,12 +77,8 @@ def add_served_arguments(parser: argparse.ArgumentParser) -> None:
         help="passed to "
         "the server as --KEY VALUE (KEY alone: --KEY): loop=asyncio, http=h11 (repeatable)",
     )
-    add(
-        "--concurrency",
-        type=types.positive,
-        default=1,
-        metavar="N",
-        help="the client's connections, each a closed loop (default: 1)",
+    add_concurrency_argument(
+        parser, "the client's connections, each a closed loop; one N (default: 1)"
     )
     add(
         "--seconds",

@@ -53,7 +53,7 @@ def parser() -> argparse.ArgumentParser:
         help="exit 1 when B is slower than A by more than PCT%% even at the interval's "
         "lower bound: a CI gate that knows significance",
     )
-    output.add_argument("-v", "--verbose", action="store_true", help="a line after each pair")
+    arguments.add_verbose_argument(parser, "pair")
     return parser
 
 

@@ -73,8 +73,8 @@ def add_explain_arguments(parser: argparse.ArgumentParser) -> None:
     arguments.add_report_file_argument(parser)
     arguments.add_output_argument(parser, "FILE", "also write every target's rounds as pyperf JSON")
     output = arguments.group(parser, arguments.OUTPUT)
-    output.add_argument("--saved", nargs="+", metavar="FILE", help=SAVED_HELP)
-    output.add_argument("-v", "--verbose", action="store_true", help="a line after each round")
+    arguments.add_saved_argument(output, SAVED_HELP)
+    arguments.add_verbose_argument(parser, "round")
 
 
 def options_parser() -> argparse.ArgumentParser:
@@ -212,7 +212,7 @@ def saved(argv: Sequence[str]) -> int:
     from handlerbench.passes.explain import load_explanations
 
     parser = arguments.one_line_errors(argparse.ArgumentParser(prog=f"{PROG} explain --saved"))
-    parser.add_argument("--saved", nargs="+", required=True, metavar="FILE", help=SAVED_HELP)
+    arguments.add_saved_argument(parser, SAVED_HELP, required=True)
     arguments.add_format_argument(parser, (*FORMATS, "json"), FORMAT_HELP)
     arguments.add_plot_argument(parser, PLOT_HELP)
     arguments.add_report_file_argument(parser)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from handlerbench.cli import arguments, sessions
 from handlerbench.cli.output import emit
 from handlerbench.cli.targets import targets_from_args, warn_debug
-from handlerbench.errors import sigterm_raises
+from handlerbench.errors import UsageError, sigterm_raises
 from handlerbench.handlers.scenario import Scenario
 
 DESCRIPTION = (
@@ -32,9 +32,7 @@ def parser() -> argparse.ArgumentParser:
     arguments.add_format_argument(
         parser, ("text", "md", "json"), "plain text (default), Markdown, or JSON"
     )
-    arguments.group(parser, arguments.OUTPUT).add_argument(
-        "-v", "--verbose", action="store_true", help="a line after each round"
-    )
+    arguments.add_verbose_argument(parser, "round")
     return parser
 
 
@@ -74,12 +72,15 @@ def main(argv: Sequence[str], debug: bool) -> int:
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
+    concurrency = args.concurrency or [1]
+    if len(concurrency) != 1:
+        raise UsageError("served takes one --concurrency: the client's connections")
     with sigterm_raises():
         rows = measure(
             plans,
             args.seconds,
             args.rounds,
-            args.concurrency,
+            concurrency[0],
             options,
             progress if args.verbose else None,
         )
