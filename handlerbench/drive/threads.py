@@ -61,17 +61,20 @@ def hooked() -> bool:
 class ThreadWatch:
     """Threads started, and the most alive at once (exact and sampled).
 
-    Peaks count the threads alive beyond those alive when watching began,
-    plus one for the main thread: the ticket's "peak thr", 51 at c=50 when
-    each of 50 requests has a thread of its own.
+    Peaks count the threads alive beyond the ``baseline`` (by default those
+    alive when watching began), plus one for the main thread: the ticket's
+    "peak thr", 51 at c=50 when each of 50 requests has a thread of its own.
+    Threads already alive beyond the baseline when watching begins (a client
+    pool started by a warm-up) count from the start, not from the sampler's
+    first look, which a short batch may end before.
     """
 
     def __init__(self, baseline: int | None = None) -> None:
         self.lock = threading.Lock()
         self.baseline = app_threads() if baseline is None else baseline
         self.started = 0
-        self.peak = 1
-        self.peak_sampled = 1
+        self.peak = self.alive()
+        self.peak_sampled = self.peak
         # CPU the sampler itself used, to leave out of a batch's CPU time.
         self.sampler_cpu = 0.0
 
