@@ -110,7 +110,7 @@ def explain(*scenarios: str, progress: bool = False, **options: Any) -> Explanat
         argv += command_line(options_parser(), options, scratch)
         output = os.path.join(scratch, "explain.json")
         argv += ["--format", "json", "--report-file", output]
-        run_child([*argv, "--verbose"] if progress else argv, progress)
+        run_child(argv, progress)
         explained = jsonlib.loads(Path(output).read_text())
     return Explanations(Explanation.from_dict(item) for item in explained)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlerbench.passes.paired.session import PRECISION, PairedResult, Side
+from handlerbench.passes.paired.session import BUDGET, PRECISION, PairedResult, Side
 from handlerbench.render.runs import COUNTER_HEADER, counter_texts
 from handlerbench.render.table import render
 from handlerbench.results.saved import COUNT_KEYS, versions_label
@@ -38,11 +38,16 @@ def format_paired(result: PairedResult, fmt: str = "text") -> str:
     target = f"+-{result.precision:.1%}"
     if result.stopped_by == PRECISION:
         lines.append(f"stopped: the interval reached {target} (--precision)")
-    elif result.precision_reached:
-        lines.append(f"stopped: the pairs ran out; the interval is within {target}")
-    else:
+    elif result.stopped_by == BUDGET:
         lines.append(
-            f"stopped: the budget of {result.budget:g} s was spent before the interval "
-            f"reached {target}; a longer --budget or a quieter machine narrows it"
+            f"stopped: the budget of {result.budget:g} s was spent"
+            + (
+                f"; the interval is within {target}"
+                if result.precision_reached
+                else f" before the interval reached {target}; a longer --budget or a quieter "
+                "machine narrows it"
+            )
         )
+    else:
+        lines.append(f"stopped: after {result.estimate.pairs} pairs, the most a session runs")
     return "\n".join(lines)

@@ -329,3 +329,14 @@ def test_the_handler_only_variant_skips_middleware_and_view_and_touches_one_hand
     # A handler built afterwards is whole again.
     again = count_transitions(target(f"{handler}/default/sync"))
     assert len(again.hops) == (16 if handler == "asgi" else 0)
+
+
+def test_fast_keeps_a_budget_given_with_it(tmp_path):
+    report_file = tmp_path / "explain.json"
+    result = handlerbench(
+        "explain", "asgi/none/sync", "--fast", *ONE_ROUND, "--format", "json",
+        "--report-file", str(report_file),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (explained,) = json.loads(report_file.read_text())
+    assert explained["rounds"] == 1  # --budget 0.1, not --fast's 60 s

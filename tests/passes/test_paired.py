@@ -1,6 +1,8 @@
 """Paired sessions: the order of the workers, the stopping rules, what a worker measures,
 and both sides as pyperf JSON. Workers are faked where the rule, not a process, is tested."""
 
+import json
+
 import pyperf
 import pytest
 
@@ -136,3 +138,13 @@ def test_the_sides_share_a_worker_unless_b_has_another_python(monkeypatch):
     session.sides["B"].python = "/other/python"
     session._pair(("B", "A"))
     assert calls == [("B", "A"), ("B",), ("A",)]
+
+
+def test_one_pair_gives_no_interval_and_json_says_null(monkeypatch):
+    clock = iter(range(0, 10_000, 10))
+    monkeypatch.setattr(session_module.time, "monotonic", lambda: next(clock))
+    session, _ = fake_session(monkeypatch, 0.5, budget=15)
+    data = session.run().to_dict()
+    assert data["pairs"] == 1 and data["stopped_by"] == BUDGET
+    assert data["ci_high"] is None and data["half_width"] is None
+    json.dumps(data, allow_nan=False)  # standard JSON: no Infinity

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -135,9 +136,13 @@ def main(argv: Sequence[str], debug: bool) -> int:
 
     if any(arg == "--saved" or arg.startswith("--saved=") for arg in argv):
         return saved(argv)
-    args = options_parser().parse_args(list(argv))
-    budget, precision = FAST if args.fast else RIGOROUS if args.rigorous else (None, None)
-    budget, precision = budget or args.budget, precision or args.precision
+    parser = options_parser()
+    args = parser.parse_args(list(argv))
+    if args.fast or args.rigorous:
+        # The preset's budget and precision, unless given too.
+        budget, precision = FAST if args.fast else RIGOROUS
+        parser.set_defaults(budget=budget, precision=precision)
+        args = parser.parse_args(list(argv))
     check_report_outputs(args.report_file, args.plot)
     check_new_output(args.output)
     pairs = explained_targets(args)
@@ -159,13 +164,15 @@ def main(argv: Sequence[str], debug: bool) -> int:
                 worker_argv,
                 asgi.name,
                 explain,
-                pace(args, debug, budget=budget, precision=precision),
+                pace(args, debug),
                 progress if args.verbose else None,
             )
         versions = versions_label(rounds.metadata)
         explanations.append(explanation(made, report, rounds.means, twin_report, versions))
-        runs.update(rounds.runs)
-        metadata.update({t.name: {**t.metadata, **rounds.metadata} for t in made.targets()})
+        for name, worker_runs in rounds.runs.items():
+            # The hop prices are the same targets for every scenario: their runs add up.
+            runs.setdefault(name, []).extend(worker_runs)
+        metadata.update({t.name: {**rounds.metadata, **t.metadata} for t in made.targets()})
     show(explanations, args.format, args.plot, args.report_file)
     if args.output:
         write_atomically(args.output, runs_suite(runs, metadata).dump)
@@ -173,7 +180,7 @@ def main(argv: Sequence[str], debug: bool) -> int:
 
 
 def progress(line: str) -> None:
-    print(line, flush=True)
+    print(line, file=sys.stderr, flush=True)
 
 
 def worker_parser() -> argparse.ArgumentParser:

@@ -14,6 +14,7 @@ first of: the interval within ``precision`` of the ratio (after at least
 from __future__ import annotations
 
 import json
+import math
 import statistics
 import sys
 import time
@@ -94,19 +95,24 @@ class PairedResult:
         return {
             "a": side(self.a),
             "b": side(self.b),
-            "ratio": self.estimate.ratio,
-            "ci_low": self.estimate.ci_low,
-            "ci_high": self.estimate.ci_high,
+            "ratio": _finite(self.estimate.ratio),
+            "ci_low": _finite(self.estimate.ci_low),
+            "ci_high": _finite(self.estimate.ci_high),
             "interval": "95%, Student's t on the log of each pair's ratio B/A",
             "pairs": self.estimate.pairs,
             "pair_ratios": self.ratios,
             "precision": self.precision,
-            "half_width": self.estimate.half_width,
+            "half_width": _finite(self.estimate.half_width),
             "precision_reached": self.precision_reached,
             "stopped_by": self.stopped_by,
             "budget": self.budget,
             "seconds": self.seconds,
         }
+
+
+def _finite(value: float) -> float | None:
+    """A number for JSON; None where one pair gives no interval (infinite, or NaN)."""
+    return value if math.isfinite(value) else None
 
 
 def schedule(pair: int) -> tuple[str, str]:

@@ -1,13 +1,14 @@
 """Paired measurements as pyperf JSON: a run per worker process, so pyperf's tools read them.
 
-Each worker is a pyperf run (its warm-up value and its timed values, in
-seconds per request, with the loops it ran), so ``pyperf stats``, ``hist``
+Each worker is a pyperf run (its timed values, in seconds per request,
+with the loops it ran; its warm-up value is not kept), so ``pyperf stats``, ``hist``
 and ``handlerbench report`` read the file. When A and B have the same name
 (A/A, or ``--python-b``), the names say which side is which.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pyperf
@@ -26,12 +27,14 @@ def benchmark_names(result: PairedResult) -> dict[str, str]:
 def suite(result: PairedResult) -> pyperf.BenchmarkSuite:
     """Both sides of ``result``, a run per worker, the ratio and its interval in the metadata."""
     names = benchmark_names(result)
-    shared = {
+    estimate = {
         "ab_ratio": result.estimate.ratio,
         "ab_ci_low": result.estimate.ci_low,
         "ab_ci_high": result.estimate.ci_high,
-        "ab_pairs": result.estimate.pairs,
     }
+    # One pair gives no interval: the metadata leaves out what is not a number.
+    shared = {k: v for k, v in estimate.items() if math.isfinite(v)}
+    shared["ab_pairs"] = result.estimate.pairs
     runs, metadata = {}, {}
     for side in (result.a, result.b):
         name = names[side.label]
