@@ -37,12 +37,10 @@ class DeadlineExceeded(HandlerbenchError):
     """A request outlived its deadline. Its thread may be stuck for good: exit, do not join."""
 
 
-class Terminated(KeyboardInterrupt):
+class Terminated(BaseException):
     """SIGTERM during a run: unwinds like Ctrl-C so temporary files go (exit 128 + 15).
 
-    A KeyboardInterrupt, because that is what an event loop lets through: uvloop
-    logs any other exception a signal handler raises inside its callbacks and
-    carries on, which would leave the run hanging.
+    Not a KeyboardInterrupt: pyperf's master turns that into its own exit status.
     """
 
     def __init__(self, exit_status: int) -> None:
@@ -50,11 +48,20 @@ class Terminated(KeyboardInterrupt):
         self.exit_status = exit_status
 
 
+class TerminatedInLoop(Terminated, KeyboardInterrupt):
+    """SIGTERM while this process runs an event loop: a KeyboardInterrupt too, the one
+    exception uvloop lets through (it logs any other a signal handler raises inside its
+    callbacks and carries on, which would leave the run hanging)."""
+
+
 @contextmanager
-def sigterm_raises() -> Iterator[None]:
+def sigterm_raises(in_event_loop: bool = False) -> Iterator[None]:
     """While inside, SIGTERM raises ``Terminated`` as Ctrl-C raises KeyboardInterrupt, so
-    what the block made (temporary files, worker processes) goes on the way out."""
-    previous = signal.signal(signal.SIGTERM, _terminated)
+    what the block made (temporary files, worker processes) goes on the way out.
+
+    ``in_event_loop``: the block runs an event loop in this process (``TerminatedInLoop``).
+    """
+    previous = signal.signal(signal.SIGTERM, _in_loop if in_event_loop else _terminated)
     try:
         yield
     finally:
@@ -63,6 +70,10 @@ def sigterm_raises() -> Iterator[None]:
 
 def _terminated(signum: int, frame: object) -> None:
     raise Terminated(128 + signum)
+
+
+def _in_loop(signum: int, frame: object) -> None:
+    raise TerminatedInLoop(128 + signum)
 
 
 def error_line(message: object, prog: str = PROG) -> str:

@@ -75,7 +75,7 @@ def main(argv: Sequence[str], debug: bool) -> int:
     concurrency = args.concurrency or [1]
     if len(concurrency) != 1:
         raise UsageError("served takes one --concurrency: the client's connections")
-    with sigterm_raises():
+    with sigterm_raises(in_event_loop=True):  # the in-process figures run a loop here
         rows = measure(
             plans,
             args.seconds,
