@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
+from handlerbench.passes.served.server import accepts, wait_gone
 from tests.record_servers import CAPTURE_ENV, _describe, _free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,31 +86,6 @@ def send(port: int, spec, timeout: float = REQUEST_TIMEOUT) -> tuple[int, bytes]
         connection.close()
 
 
-def _accepts(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-def _wait_group_gone(pgid: int) -> bool:
-    deadline = time.monotonic() + STOP_TIMEOUT
-    while _group_alive(pgid):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
-    return True
-
-
 def _stop_session(process: subprocess.Popen) -> None:
     """Quick-stop gunicorn (SIGINT), SIGKILL its session if anything is left, check it is gone."""
     pgid = process.pid  # start_new_session: the leader's pid is the group id
@@ -117,11 +93,11 @@ def _stop_session(process: subprocess.Popen) -> None:
         process.send_signal(signal.SIGINT)
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=STOP_TIMEOUT)
-    if not _wait_group_gone(pgid):
+    if not wait_gone(pgid, STOP_TIMEOUT):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(pgid, signal.SIGKILL)
     process.wait(timeout=STOP_TIMEOUT)
-    if not _wait_group_gone(pgid):
+    if not wait_gone(pgid, STOP_TIMEOUT):
         raise RuntimeError(f"gunicorn's processes (group {pgid}) outlived SIGKILL")
 
 
@@ -174,7 +150,7 @@ def gunicorn_serving(app: str, log: Path, env: dict[str, str] | None = None) -> 
         )
     try:
         deadline = time.monotonic() + START_TIMEOUT
-        while not _accepts(port):
+        while not accepts(port):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(
                     f"gunicorn did not start on port {port}:\n{log.read_text(errors='replace')}"

@@ -75,7 +75,8 @@ def command(server: str, app: str, port: int, options: Sequence[str]) -> list[st
     ]
 
 
-def _accepts(port: int) -> bool:
+def accepts(port: int) -> bool:
+    """Does something accept connections on 127.0.0.1:``port``?"""
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=1):
             return True
@@ -83,7 +84,8 @@ def _accepts(port: int) -> bool:
         return False
 
 
-def _group_alive(pgid: int) -> bool:
+def group_alive(pgid: int) -> bool:
+    """Is any process of the process group ``pgid`` still there?"""
     try:
         os.killpg(pgid, 0)
     except ProcessLookupError:
@@ -93,9 +95,10 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
-def _wait_gone(pgid: int, timeout: float) -> bool:
+def wait_gone(pgid: int, timeout: float) -> bool:
+    """Wait up to ``timeout`` seconds for the group ``pgid`` to be gone; whether it is."""
     deadline = time.monotonic() + timeout
-    while _group_alive(pgid):
+    while group_alive(pgid):
         if time.monotonic() > deadline:
             return False
         time.sleep(0.05)
@@ -109,12 +112,12 @@ def stop(process: subprocess.Popen) -> None:
         os.killpg(pgid, signal.SIGTERM)
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=STOP_TIMEOUT)
-    if not _wait_gone(pgid, STOP_TIMEOUT):
+    if not wait_gone(pgid, STOP_TIMEOUT):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(pgid, signal.SIGKILL)
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=STOP_TIMEOUT)
-    _wait_gone(pgid, STOP_TIMEOUT)
+    wait_gone(pgid, STOP_TIMEOUT)
 
 
 def _last_line(log: Path) -> str:
@@ -151,7 +154,7 @@ def serving(
             )
         try:
             deadline = time.monotonic() + timeout
-            while not _accepts(port):
+            while not accepts(port):
                 if process.poll() is not None:
                     raise HandlerbenchError(
                         f"--server {server} serving {app} exited with status "
